@@ -1,0 +1,187 @@
+"""Evaluate the Arabic CAMEO event coder on the shared development sets.
+
+Prints, for a deterministic document-level split (``tune`` = documents whose
+id hash is not 0 mod 5, ``held-out`` = the rest, never looked at while writing
+the dictionaries):
+
+* detection (``detection.dev.jsonl``): for each sentence labelled for ASSAULT
+  (CAMEO roots 18, 19, 20) or PROTEST (root 14), does the coder produce a
+  non-negated event of that type? Precision, recall and F1 per type, and the
+  false-positive rate on the "difficult no" and "easy no" sentences;
+* coding (``gold_sentences.dev.jsonl``): accuracy of the category and of the
+  source/target (country, sector) of the most confident event of the right
+  family, against the noisy single gold event of each sentence;
+* speed: articles and sentences per second over ``corpus/articles.jsonl``.
+
+Usage: .venv/bin/python benchmarks/events.py [--data ../shared/data] [--articles 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from pipeline.events import code_article
+from pipeline.events.lexicon import tokenize
+from pipeline.events.verbs import verb_dictionary
+from pipeline.records import Event
+from pipeline.segment import sentence_spans
+
+STRICT = 0.7  # a stricter confidence filter a user may apply on top of the shipped one
+ROOTS = {"ASSAULT": {"18", "19", "20"}, "PROTEST": {"14"}}
+_ROLES = (
+    "GOV", "MIL", "REB", "OPP", "COP", "CVL", "UAF", "JUD", "LEG", "SPY", "INS", "SEP",
+    "PTY", "MED", "EDU", "REF", "HLH", "BUS", "LAB", "REL", "CRM", "ELI",
+)
+
+
+def split_of(document_id: str) -> str:
+    """Deterministic document-level split: one document never straddles both."""
+    return "held-out" if zlib.crc32(document_id.encode()) % 5 == 0 else "tune"
+
+
+def document_of(sentence_id: str) -> str:
+    return sentence_id.rsplit("-", 1)[0]
+
+
+def published_of(sentence_id: str) -> date | None:
+    """The article date in a Gigaword-style id (AAW_ARB_20071026.0026-2)."""
+    match = re.search(r"_(\d{4})(\d{2})(\d{2})\.", sentence_id)
+    return date(*map(int, match.groups())) if match else None
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def events_of(text: str, published: date | None = None) -> list[Event]:
+    return code_article(text, published=published, spans=[(0, len(text))])
+
+
+def country_sector(code: str | None) -> tuple[str, str]:
+    """("USA", "MIL") from "USAMIL"; "None" where the code says nothing."""
+    if not code:
+        return "None", "None"
+    country = code[:3] if code[:3] not in _ROLES else "None"
+    rest = code[3:] if country != "None" else code
+    sector = next((rest[i : i + 3] for i in range(0, len(rest), 3) if rest[i : i + 3] in _ROLES),
+                  "None")
+    return country, sector
+
+
+def _rate(counts: Counter, label: str) -> float:
+    """Share of the sentences with ``label`` where the coder found an event."""
+    return counts[(label, True)] / max(1, counts[(label, True)] + counts[(label, False)])
+
+
+def detection(path: Path) -> None:
+    counts: dict[tuple[str, str], Counter] = {}
+    for row in read_jsonl(path):
+        if row["label"] == "ambiguous":
+            continue
+        split = split_of(document_of(row["id"]))
+        found = [e for e in events_of(row["text"], published_of(row["id"]))
+                 if e.root_code in ROOTS[row["event_type"]] and not e.negated]
+        counts.setdefault((row["event_type"], split), Counter())[(row["label"], bool(found))] += 1
+        confident = any(e.confidence >= STRICT for e in found)
+        strict = counts.setdefault((row["event_type"], f"{split}/c{STRICT}"), Counter())
+        strict[(row["label"], confident)] += 1
+        keyword = any(m.value.code[:2] in ROOTS[row["event_type"]]
+                      for m in verb_dictionary().index.find_all(tokenize(row["text"])))
+        baseline = counts.setdefault((row["event_type"], split + "/kw"), Counter())
+        baseline[(row["label"], keyword)] += 1
+    print("== detection (non-negated event of the labelled type; "
+          f"'/c{STRICT}' = only events with confidence >= {STRICT}; "
+          "'/kw' = any dictionary word of the type, the keyword baseline) ==")
+    print(f"{'type':8} {'split':13} {'n':>5} {'P':>6} {'R':>6} {'F1':>6} "
+          f"{'FP@diff':>8} {'FP@easy':>8}")
+    for (event_type, split), c in sorted(counts.items()):
+        tp, fn = c[("yes", True)], c[("yes", False)]
+        fp = c[("difficult no", True)] + c[("easy no", True)]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        diff = _rate(c, "difficult no")
+        easy = _rate(c, "easy no")
+        n = sum(c.values())
+        print(f"{event_type:8} {split:13} {n:5d} {p:6.3f} {r:6.3f} {f1:6.3f} "
+              f"{diff:8.3f} {easy:8.3f}")
+
+
+def coding(path: Path) -> None:
+    scores: dict[str, Counter] = {}
+    for row in read_jsonl(path):
+        split = split_of(document_of(row["doc_sentence_id"]))
+        gold = row["gold"]
+        published = date(int(row["date"][:4]), int(row["date"][4:6]), int(row["date"][6:8]))
+        family = [e for e in events_of(row["text"], published)
+                  if not e.negated and any(e.root_code in r for r in ROOTS.values())]
+        best = max(family, key=lambda e: e.confidence, default=None)
+        category = None
+        if best:
+            category = next(t for t, roots in ROOTS.items() if best.root_code in roots)
+        src = country_sector(best.source.code if best else None)
+        tgt = country_sector(best.target.code if best else None)
+        cat_ok = category == row["category"]
+        src_ok = src == (gold["source_country"], gold["source_sector"])
+        tgt_ok = tgt == (gold["target_country"], gold["target_sector"])
+        c = scores.setdefault(split, Counter())
+        c["n"] += 1
+        c["category"] += cat_ok
+        c["source country"] += src[0] == gold["source_country"]
+        c["source sector"] += src[1] == gold["source_sector"]
+        c["target country"] += tgt[0] == gold["target_country"]
+        c["target sector"] += tgt[1] == gold["target_sector"]
+        c["category+source"] += cat_ok and src_ok
+        c["triple"] += cat_ok and src_ok and tgt_ok
+        gold_src = (gold["source_country"], gold["source_sector"])
+        gold_tgt = (gold["target_country"], gold["target_sector"])
+        c["all-None floor: category+source"] += gold_src == ("None", "None")
+        c["all-None floor: triple"] += gold_src == gold_tgt == ("None", "None")
+    print("== coding (most confident ASSAULT/PROTEST event vs the gold event) ==")
+    for split, c in sorted(scores.items()):
+        n = c.pop("n")
+        figures = "  ".join(f"{k} {v / n:.3f}" for k, v in c.items())
+        print(f"{split:9} n={n:4d}  {figures}")
+
+
+def speed(path: Path, limit: int) -> None:
+    rows = [r for _, r in zip(range(limit), read_jsonl(path), strict=False) if r.get("body")]
+    spans = [sentence_spans(r["body"]) for r in rows]
+    code_article("تمهيد", published=None)  # compile the dictionaries outside the timing
+    start = time.perf_counter()
+    n_events = 0
+    for row, article_spans in zip(rows, spans, strict=True):
+        n_events += len(code_article(row["body"], published=None, title=row.get("title"),
+                                     spans=article_spans))
+    seconds = time.perf_counter() - start
+    n_sentences = sum(map(len, spans))
+    print("== speed (segmentation excluded) ==")
+    print(f"{len(rows)} articles, {n_sentences} sentences, {n_events} events in {seconds:.2f} s: "
+          f"{len(rows) / seconds:.1f} articles/s, {n_sentences / seconds:.0f} sentences/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--articles", type=int, default=300, help="articles timed (0: skip)")
+    args = parser.parse_args()
+    detection(args.data / "events" / "detection.dev.jsonl")
+    coding(args.data / "events" / "gold_sentences.dev.jsonl")
+    if args.articles:
+        speed(args.data / "corpus" / "articles.jsonl", args.articles)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Per-source boilerplate lines, learned from the source's own articles.
+
+A line that recurs across many different articles of one source is not news:
+it is a footer ("** جميع المقالات المنشورة تمثل رأي كتابها فقط."), an app
+promotion, or a fixed credit ("عين اليوم – متابعات"). No hand-written list can
+keep up with every site, so the pipeline counts lines per source and stores
+the frequent ones in a small JSON file that a person can read and edit.
+
+Lines are compared on :func:`pipeline.normalize.matching_key`, so a footer
+typed with a different alef or an extra bidi mark still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fsspec
+
+from pipeline.normalize import matching_key
+
+FORMAT_VERSION = 1
+
+# Longer lines are paragraphs: when they repeat, it is the same story published
+# twice (dedup's job), not a site template.
+MAX_LINE_WORDS = 40
+
+
+@dataclass(frozen=True)
+class LearnedLine:
+    """One recurring line: how it was first seen, and in how many articles."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class BoilerplateModel:
+    """Recurring lines per source; ask it whether a body line is boilerplate.
+
+    Read-only once built (by :meth:`BoilerplateLearner.model` or :meth:`load`).
+    """
+
+    lines: dict[str, dict[str, LearnedLine]] = field(default_factory=dict)
+    documents: dict[str, int] = field(default_factory=dict)
+    # Per source, an upper bound on the raw length of a line that can match:
+    # most body lines are paragraphs far longer than any footer, and a length
+    # test is much cheaper than a matching key.
+    _max_chars: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bounds = {
+            source: 3 * max(len(key) for key in learned) + 20
+            for source, learned in self.lines.items()
+            if learned
+        }
+        object.__setattr__(self, "_max_chars", bounds)
+
+    def is_boilerplate(self, source_id: str, line: str) -> bool:
+        """True when ``line`` is one of the recurring lines learned for the source."""
+        if len(line) > self._max_chars.get(source_id, -1):
+            return False
+        return matching_key(line) in self.lines[source_id]
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as readable JSON (sorted by frequency, most common first)."""
+        payload = {
+            "format_version": FORMAT_VERSION,
+            "sources": {
+                source: {
+                    "documents": self.documents.get(source, 0),
+                    "lines": [
+                        {"key": key, "text": line.text, "count": line.count}
+                        for key, line in sorted(learned.items(), key=lambda kv: -kv[1].count)
+                    ],
+                }
+                for source, learned in sorted(self.lines.items())
+            },
+        }
+        with fsspec.open(str(path), "w", encoding="utf-8", auto_mkdir=True) as fh:
+            json.dump(payload, fh, ensure_ascii=False, indent=1)
+
+    @staticmethod
+    def path_for(state_dir: str, source_id: str) -> str:
+        """Where a source's model lives under the run state (local path or URL)."""
+        return f"{state_dir.rstrip('/')}/boilerplate/{source_id}.json"
+
+    @classmethod
+    def load_for(cls, state_dir: str, source_id: str) -> BoilerplateModel | None:
+        """The stored model of one source, or None before anything was learned."""
+        path = cls.path_for(state_dir, source_id)
+        fs, _, (local,) = fsspec.get_fs_token_paths(path)
+        return cls.load(path) if fs.exists(local) else None
+
+    def save_for(self, state_dir: str, source_id: str) -> str:
+        """Store this model as the given source's model; returns the path."""
+        path = self.path_for(state_dir, source_id)
+        self.save(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> BoilerplateModel:
+        """Read a model written by :meth:`save`; keys are recomputed from ``text``
+        so that a line a person added by hand (text only) works too."""
+        with fsspec.open(str(path), "r", encoding="utf-8") as fh:
+            payload = json.load(fh)
+        version = payload.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ValueError(f"{path}: unsupported boilerplate format {version}")
+        sources = payload["sources"]
+        return cls(
+            lines={
+                source: {
+                    matching_key(item["text"]): LearnedLine(item["text"], int(item.get("count", 0)))
+                    for item in entry["lines"]
+                    if matching_key(item["text"])
+                }
+                for source, entry in sources.items()
+            },
+            documents={source: int(entry.get("documents", 0)) for source, entry in sources.items()},
+        )
+
+
+class BoilerplateLearner:
+    """Counts, per source, in how many distinct articles each line appears.
+
+    Identical bodies (the same article fetched twice) are counted once, so a
+    repeated story does not turn its own paragraphs into "boilerplate".
+    """
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[str]] = {}
+        self._examples: dict[str, dict[str, str]] = {}
+        self._seen: dict[str, set[bytes]] = {}
+
+    def add(self, source_id: str, body: str) -> None:
+        """Count the lines of one article body of ``source_id``."""
+        keyed: dict[str, str] = {}
+        for raw in body.split("\n"):
+            key = matching_key(raw)
+            if key and len(key.split()) <= MAX_LINE_WORDS:
+                keyed.setdefault(key, raw.strip())
+        digest = hashlib.blake2b("\n".join(sorted(keyed)).encode(), digest_size=16).digest()
+        seen = self._seen.setdefault(source_id, set())
+        if not keyed or digest in seen:
+            return
+        seen.add(digest)
+        counts = self._counts.setdefault(source_id, Counter())
+        examples = self._examples.setdefault(source_id, {})
+        for key, text in keyed.items():
+            counts[key] += 1
+            examples.setdefault(key, text)
+
+    def model(self, min_count: int = 5, min_share: float = 0.005) -> BoilerplateModel:
+        """Lines seen in at least ``min_count`` articles and ``min_share`` of
+        the source's distinct articles.
+
+        Both bounds matter: the count keeps a small nightly batch from flagging
+        a line seen twice; the share keeps a large archive from flagging a
+        common formula ("وقال المتحدث") that happens to fill a whole line.
+        """
+        lines, documents = {}, {}
+        for source, counts in self._counts.items():
+            documents[source] = len(self._seen[source])
+            threshold = max(min_count, min_share * documents[source])
+            lines[source] = {
+                key: LearnedLine(self._examples[source][key], count)
+                for key, count in counts.items()
+                if count >= threshold
+            }
+        return BoilerplateModel(lines, documents)

@@ -1,0 +1,347 @@
+"""The persistent dedup index and the rule that picks each cluster's canonical article.
+
+See :mod:`pipeline.dedup` for the rule and its guarantees; this module implements
+it. In memory the index holds the stored signatures (all of them, or those
+within the window) by content hash, by article_id and in a
+:class:`~pipeline.dedup.lsh.BandIndex`; on disk it is a
+:class:`~pipeline.dedup.store.SignatureStore`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+import pyarrow as pa
+
+from pipeline.dedup.lsh import BandIndex
+from pipeline.dedup.signature import (
+    DedupSettings,
+    Signer,
+    Sketch,
+    content_hash,
+    hash_keys,
+    paragraph_keys,
+)
+from pipeline.dedup.store import SIGNATURES, SignatureStore
+from pipeline.records import Article
+
+log = logging.getLogger(__name__)
+
+PartitionKey = tuple[date, str]
+EntryKey = tuple[date, str, str]
+Rank = tuple[date, datetime, str]
+
+# Bodies that normalise to nothing are never duplicates of each other.
+_EMPTY_HASH = content_hash("")
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def rank(day: date, published_at: datetime | None, article_id: str) -> Rank:
+    """Sort key of the canonical rule: partition date, then publication time
+    (start of the partition day when unknown), then article_id."""
+    moment = _utc(published_at) if published_at else datetime.combine(day, time.min, UTC)
+    return (day, moment, article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One stored signature and the answer recorded for it."""
+
+    day: date
+    source_id: str
+    article_id: str
+    published_at: datetime | None
+    content_hash: str
+    canonical_id: str
+    sketch: Sketch | None
+
+    @property
+    def key(self) -> EntryKey:
+        return (self.day, self.source_id, self.article_id)
+
+    @property
+    def partition(self) -> PartitionKey:
+        return (self.day, self.source_id)
+
+    @property
+    def rank(self) -> Rank:
+        return rank(self.day, self.published_at, self.article_id)
+
+
+class _Signatures:
+    """Entries reachable by key, exact hash, article_id and near-duplicate search;
+    used for the stored index and, separately, for the batch being assigned.
+    Entries are kept without their sketch, whose values live in the
+    :class:`BandIndex` arrays."""
+
+    def __init__(self, settings: DedupSettings) -> None:
+        self.entries: dict[EntryKey, _Entry] = {}
+        self.partitions: dict[PartitionKey, set[EntryKey]] = {}
+        self.by_id: dict[str, _Entry] = {}
+        self._by_hash: dict[str, set[EntryKey]] = {}
+        self._bands = BandIndex(settings)
+        self._rows: dict[EntryKey, int] = {}
+        self._row_keys: list[EntryKey] = []
+
+    def add(self, entries: list[_Entry]) -> None:
+        sketched = [e for e in entries if e.sketch is not None]
+        if sketched:
+            rows = self._bands.add(np.stack([e.sketch.minhash for e in sketched]),
+                                   np.array([e.sketch.shingles for e in sketched]))
+            for entry, row in zip(sketched, rows.tolist(), strict=True):
+                self._rows[entry.key] = row
+                self._row_keys.append(entry.key)
+        for entry in entries:
+            key = entry.key
+            entry = replace(entry, sketch=None)
+            self.entries[key] = entry
+            self.partitions.setdefault(entry.partition, set()).add(key)
+            if entry.content_hash != _EMPTY_HASH:
+                self._by_hash.setdefault(entry.content_hash, set()).add(key)
+            known = self.by_id.get(entry.article_id)
+            if known is None or entry.rank < known.rank:
+                self.by_id[entry.article_id] = entry
+
+    def remove_partition(self, partition: PartitionKey) -> None:
+        for key in self.partitions.pop(partition, set()):
+            entry = self.entries.pop(key)
+            same_hash = self._by_hash.get(entry.content_hash, set())
+            same_hash.discard(key)
+            if not same_hash:
+                self._by_hash.pop(entry.content_hash, None)
+            if self.by_id.get(entry.article_id) is entry:
+                del self.by_id[entry.article_id]
+            row = self._rows.pop(key, None)
+            if row is not None:
+                self._bands.remove(row)
+
+    def matches(self, entry: _Entry) -> list[_Entry]:
+        """Entries that are exact or near duplicates of ``entry`` (other article_ids only)."""
+        found = set(self._by_hash.get(entry.content_hash, ()))  # never holds _EMPTY_HASH
+        if entry.sketch is not None:
+            found.update(self._row_keys[row] for row in self._bands.near(entry.sketch).tolist())
+        return [self.entries[key] for key in found if key[2] != entry.article_id]
+
+
+class DedupIndex:
+    """Assigns ``content_hash``, ``near_dup_cluster`` and ``duplicate_of`` to
+    articles against each other and against every article already stored.
+
+    Use: ``index.assign(articles)`` (fills the fields, writes nothing), write
+    the articles partition, then ``index.commit(articles)`` (replaces those
+    partitions' stored signatures). Committing after the articles are written
+    means a crash in between leaves the index behind the data, never ahead of it.
+    """
+
+    def __init__(self, root: str, settings: DedupSettings | None = None) -> None:
+        self._store = SignatureStore(root)
+        stored = self._store.read_settings()
+        if stored is not None and settings is not None and stored != settings:
+            raise ValueError(
+                f"dedup index at {root} was built with {stored}, not {settings}: "
+                "signatures are not comparable; use another root or rebuild it"
+            )
+        self.settings = stored or settings or DedupSettings()
+        self._settings_stored = stored is not None
+        self._signer = Signer(self.settings)
+        self._index = _Signatures(self.settings)
+        self._pending: dict[PartitionKey, dict[str, _Entry]] = {}
+        self._stale: set[PartitionKey] = set()
+        self._loaded: tuple[date, date] | None = None  # span of partition dates in memory
+        if self.settings.window_days is None:
+            self._load(date.min, date.max)
+            self._loaded = (date.min, date.max)
+
+    def __len__(self) -> int:
+        """Signatures in memory: all of them, or those loaded for the window so far."""
+        return len(self._index.entries)
+
+    def _ensure_loaded(self, days: set[date]) -> None:
+        """Load the partitions within ``window_days`` of ``days`` not yet in memory."""
+        window = self.settings.window_days
+        if window is None or not days:
+            return
+        first, last = _shift(min(days), -window), _shift(max(days), window)
+        if self._loaded is None:
+            self._load(first, last)
+            self._loaded = (first, last)
+            return
+        loaded_first, loaded_last = self._loaded
+        if first < loaded_first:
+            self._load(first, _shift(loaded_first, -1))
+        if last > loaded_last:
+            self._load(_shift(loaded_last, 1), last)
+        self._loaded = (min(first, loaded_first), max(last, loaded_last))
+
+    def _within_window(self, entry: _Entry, other: _Entry) -> bool:
+        window = self.settings.window_days
+        return window is None or abs((entry.day - other.day).days) <= window
+
+    def _load(self, first: date, last: date) -> None:
+        table = self._store.read(first, last)
+        column = {name: table[name].to_pylist() for name in table.column_names}
+        width = 4 * self.settings.num_perm
+        entries = []
+        for i, raw in enumerate(column["minhash"]):
+            sketch = None
+            if raw is not None:
+                if len(raw) != width:
+                    raise ValueError(f"dedup index signature of {column['article_id'][i]} has "
+                                     f"{len(raw) // 4} values, expected {width // 4}")
+                sketch = Sketch(np.frombuffer(raw, dtype="<u4"), column["shingles"][i])
+            entries.append(_Entry(column["date"][i], column["source"][i], column["article_id"][i],
+                                  column["published_at"][i], column["content_hash"][i],
+                                  column["canonical_id"][i], sketch))
+        self._index.add(entries)
+
+    def assign(self, articles: list[Article]) -> None:
+        """Fill the dedup fields of ``articles``, in place.
+
+        ``articles`` usually form one (partition_date, source_id) partition but
+        may span several (e.g. every source of one date, which makes same-day
+        cross-source matches independent of task order). Stored signatures of
+        those partitions are ignored: a re-run replaces them. An article_id
+        repeated within a partition gets the answer of its first copy.
+        """
+        batch_partitions = {(a.partition_date, a.source_id) for a in articles}
+        self._ensure_loaded({day for day, _ in batch_partitions})
+        batch = _Signatures(self.settings)
+        firsts: dict[EntryKey, Article] = {}
+        repeats: list[tuple[Article, EntryKey]] = []
+        prepared: list[tuple[Article, _Entry]] = []
+        for article in articles:
+            key = (article.partition_date, article.source_id, article.article_id)
+            if key in firsts:
+                repeats.append((article, key))
+                continue
+            firsts[key] = article
+            prepared.append((article, self._entry(article)))
+        if repeats:
+            log.warning("dedup: %d article(s) repeat an article_id of the same partition",
+                        len(repeats))
+        prepared.sort(key=lambda pair: pair[1].rank)
+
+        stale: set[PartitionKey] = set()
+        reopened: set[str] = set()
+        assigned: dict[EntryKey, _Entry] = {}
+        for article, entry in prepared:
+            stored = [m for m in self._index.matches(entry) + self._same_url(entry)
+                      if m.partition not in batch_partitions and self._within_window(entry, m)]
+            matches = stored + [m for m in batch.matches(entry) if self._within_window(entry, m)]
+            earlier = [m for m in matches if m.rank < entry.rank]
+            canonical_rank, canonical_id = min(
+                ((self._canonical_rank(m, batch), m.canonical_id) for m in earlier),
+                default=(entry.rank, entry.article_id),
+            )
+            for later in (m for m in stored if m.rank > entry.rank):
+                if canonical_rank < self._canonical_rank(later, batch):
+                    stale.add(later.partition)
+                    if later.canonical_id == later.article_id:
+                        reopened.add(later.article_id)
+            entry = replace(entry, canonical_id=canonical_id)
+            batch.add([entry])
+            assigned[entry.key] = entry
+            article.content_hash = entry.content_hash
+            article.near_dup_cluster = canonical_id
+            article.duplicate_of = canonical_id if earlier else None
+        for article, key in repeats:
+            first = firsts[key]
+            article.content_hash = first.content_hash
+            article.near_dup_cluster = first.near_dup_cluster
+            article.duplicate_of = first.duplicate_of
+
+        if reopened:
+            stale.update(e.partition for e in self._index.entries.values()
+                         if e.canonical_id in reopened)
+        self._stale = stale - batch_partitions
+        self._pending = {}
+        for entry in assigned.values():
+            self._pending.setdefault(entry.partition, {})[entry.article_id] = entry
+
+    def commit(
+        self, articles: list[Article], partitions: Iterable[PartitionKey] = ()
+    ) -> list[PartitionKey]:
+        """Store the signatures of assigned ``articles``, replacing whatever their
+        (date, source) partitions held, and return the later partitions whose
+        stored answers this batch makes out of date (re-run them, in date order,
+        to get the answer an in-order run would give).
+
+        ``partitions`` names extra partitions to replace, for a re-run that now
+        has no articles at all (their old signatures are removed).
+        """
+        groups: dict[PartitionKey, dict[str, _Entry]] = {p: {} for p in partitions}
+        for article in articles:
+            partition = (article.partition_date, article.source_id)
+            entry = self._pending.get(partition, {}).get(article.article_id)
+            if entry is None or entry.content_hash != article.content_hash:
+                raise ValueError(f"article {article.article_id} was not assigned by this "
+                                 "index: call assign() on the same articles before commit()")
+            groups.setdefault(partition, {})[article.article_id] = entry
+        if groups and not self._settings_stored:
+            self._store.write_settings(self.settings)
+            self._settings_stored = True
+        for (day, source_id), entries in groups.items():
+            self._store.replace(day, source_id, _to_table(entries.values()))
+            self._index.remove_partition((day, source_id))
+            self._index.add(list(entries.values()))
+        stale = sorted(self._stale - groups.keys())
+        self._pending, self._stale = {}, set()
+        return stale
+
+    def _entry(self, article: Article) -> _Entry:
+        keys = paragraph_keys(article.body)
+        return _Entry(article.partition_date, article.source_id, article.article_id,
+                      article.published_at, hash_keys(keys), article.article_id,
+                      self._signer.signature(keys))
+
+    def _same_url(self, entry: _Entry) -> list[_Entry]:
+        """The stored row with ``entry``'s article_id in another partition, if any.
+
+        The caller should never let one URL become two rows; if it does, the
+        later row is a copy of the earlier one whatever its text (its
+        ``duplicate_of`` then names its own article_id, i.e. the earlier row).
+        """
+        same = self._index.by_id.get(entry.article_id)
+        if same is None or same.partition == entry.partition:
+            return []
+        log.warning("dedup: article %s is already stored in partition %s",
+                    entry.article_id, same.partition)
+        return [same]
+
+    def _canonical_rank(self, entry: _Entry, batch: _Signatures) -> Rank:
+        """Rank of ``entry``'s canonical; the entry's own rank if that article is gone."""
+        canonical = batch.by_id.get(entry.canonical_id) or self._index.by_id.get(
+            entry.canonical_id
+        )
+        return canonical.rank if canonical is not None else entry.rank
+
+
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, clamped to the representable dates."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
+def _to_table(entries: Iterable[_Entry]) -> pa.Table:
+    rows = sorted(entries, key=lambda e: e.rank)
+    return pa.table(
+        {
+            "article_id": [e.article_id for e in rows],
+            "published_at": [_utc(e.published_at) if e.published_at else None for e in rows],
+            "content_hash": [e.content_hash for e in rows],
+            "canonical_id": [e.canonical_id for e in rows],
+            "minhash": [None if e.sketch is None else e.sketch.minhash.astype("<u4").tobytes()
+                        for e in rows],
+            "shingles": [None if e.sketch is None else e.sketch.shingles for e in rows],
+        },
+        schema=SIGNATURES,
+    )

@@ -1,0 +1,108 @@
+"""The dedup index on disk: one Parquet file of signatures per (date, source).
+
+Layout under the index root (a local path or any URL
+:func:`pipeline.storage.filesystem_for` reaches)::
+
+    _settings.json                                   DedupSettings the signatures were made with
+    date=YYYY-MM-DD/source=<source_id>/signatures.parquet
+
+One file per partition so that re-running a (date, source) replaces exactly its
+own signatures, in one atomic move of a staged file (POSIX rename; one
+server-side copy on object stores), the same guarantee the datasets get from
+:mod:`pipeline.storage`. As there, the partition keys live in the path only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from pipeline.dedup.signature import DedupSettings
+from pipeline.storage import PARTITIONING_SCHEMA, filesystem_for, partition_path
+
+SIGNATURES_FILE = "signatures.parquet"
+SETTINGS_FILE = "_settings.json"
+STAGING_DIR = "_staging"
+
+SIGNATURES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("content_hash", pa.string()),
+        ("canonical_id", pa.string()),
+        # uint32 MinHash values, little-endian; null for bodies matched exactly only.
+        ("minhash", pa.binary()),
+        ("shingles", pa.int32()),  # size of the shingle set, for containment
+    ]
+)
+
+
+class SignatureStore:
+    """Reads and atomically replaces the per-partition signature files."""
+
+    def __init__(self, root: str) -> None:
+        self.fs, self.root = filesystem_for(root)
+
+    def _partition_dir(self, day: date, source_id: str) -> str:
+        partition_path(self.root, "articles", day, source_id)  # same key checks as datasets
+        return f"{self.root}/date={day.isoformat()}/source={source_id}"
+
+    def read_settings(self) -> DedupSettings | None:
+        path = f"{self.root}/{SETTINGS_FILE}"
+        if self.fs.get_file_info(path).type != pafs.FileType.File:
+            return None
+        with self.fs.open_input_stream(path) as stream:
+            return DedupSettings.from_json(stream.read().decode("utf-8"))
+
+    def write_settings(self, settings: DedupSettings) -> None:
+        self._publish(f"{self.root}/{SETTINGS_FILE}", settings.to_json().encode("utf-8"))
+
+    def read(self, first: date | None = None, last: date | None = None) -> pa.Table:
+        """Signatures of the partitions dated ``first`` to ``last`` (inclusive; None:
+        unbounded), with ``date`` and ``source`` columns from the path."""
+        schema = pa.schema(list(SIGNATURES) + list(PARTITIONING_SCHEMA))
+        if self.fs.get_file_info(self.root).type != pafs.FileType.Directory:
+            return schema.empty_table()
+        factory = ds.FileSystemDatasetFactory(
+            self.fs,
+            pafs.FileSelector(self.root, recursive=True),
+            ds.ParquetFileFormat(),
+            ds.FileSystemFactoryOptions(
+                partition_base_dir=self.root,
+                partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
+                selector_ignore_prefixes=[".", "_"],
+            ),
+        )
+        dated = pc.field("date")
+        condition = pc.scalar(True)
+        if first is not None:
+            condition &= dated >= pa.scalar(first, pa.date32())
+        if last is not None:
+            condition &= dated <= pa.scalar(last, pa.date32())
+        return factory.finish(schema).to_table(filter=condition)
+
+    def replace(self, day: date, source_id: str, table: pa.Table) -> None:
+        """Make ``table`` the partition's signatures; an empty table removes the file."""
+        final = f"{self._partition_dir(day, source_id)}/{SIGNATURES_FILE}"
+        if table.num_rows == 0:
+            if self.fs.get_file_info(final).type == pafs.FileType.File:
+                self.fs.delete_file(final)
+            return
+        sink = pa.BufferOutputStream()
+        pq.write_table(table.cast(SIGNATURES), sink, compression="zstd")
+        self._publish(final, sink.getvalue().to_pybytes())
+
+    def _publish(self, final: str, payload: bytes) -> None:
+        staged = f"{self.root}/{STAGING_DIR}/{uuid.uuid4().hex}.tmp"
+        if isinstance(self.fs, pafs.LocalFileSystem):  # object stores have no directories
+            self.fs.create_dir(f"{self.root}/{STAGING_DIR}", recursive=True)
+            self.fs.create_dir(final.rsplit("/", 1)[0], recursive=True)
+        with self.fs.open_output_stream(staged) as out:
+            out.write(payload)
+        self.fs.move(staged, final)

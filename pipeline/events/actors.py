@@ -1,0 +1,199 @@
+"""Actor mentions in a tokenised sentence, with CAMEO-style codes.
+
+The dictionary (``actors.yaml``) names countries, their adjectives, capitals
+and seats of power, sector agents, organisations and armed groups. This module
+finds them in a sentence and combines neighbours the way Arabic does:
+an agent followed by a country adjective or name takes that country
+(``وزارة الدفاع الروسية`` -> RUSMIL), a "transparent" head stands for the actor
+after it (``المتحدث باسم البنتاغون`` -> USAMIL), and a capital after a
+locative word is a place, not an actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from pipeline.events.lexicon import PhraseIndex, Token, dictionary_key
+
+# Words after which a country or city is where something happened, not who did it.
+_LOCATIVES = frozenset(
+    dictionary_key(w)
+    for w in (
+        "في", "داخل", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "وسط", "أنحاء",
+        "حدود", "الحدود", "أراضي", "أرض", "مدينة", "محافظة", "ريف", "عبر", "أجواء",
+        "إلى", "الى", "نحو", "سماء", "مناطق", "منطقة", "خارج", "شمالي", "جنوبي",
+        "شرقي", "غربي",
+    )
+)
+# Words after which an institution is a place (أمام الجامعة, في المستشفى).
+_PLACE_PREPOSITIONS = frozenset(
+    dictionary_key(w) for w in ("في", "أمام", "داخل", "قرب", "عند", "خارج", "وسط", "مقر", "محيط")
+)
+_PEOPLE_PLURALS = ("يون", "يين")
+_MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """One dictionary meaning of a phrase."""
+
+    kind: str  # country | adjective | capital | seat | agent | organisation | transparent | anaphor
+    country: str | None = None
+    role: str | None = None
+    code: str | None = None  # organisations: the full code
+    head: str | None = None  # anaphors: the head word they refer back to
+
+
+@dataclass
+class ActorMention:
+    """An actor found at tokens ``[start, end)`` of a sentence."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    country: str | None = None
+    role: str | None = None
+    fixed_code: str | None = None
+    head: str = ""  # first dictionary word of the mention, for anaphora
+    anaphor_head: str | None = None
+    conjoined: bool = False  # starts with the conjunction و (X وY)
+    locative: bool = False
+    modifier: bool = False  # a lone adjective (الإعلان الروسي): only qualifies an event noun
+    matched: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        if self.fixed_code:
+            return self.fixed_code
+        if self.country or self.role:
+            return (self.country or "") + (self.role or "")
+        return None
+
+    @property
+    def is_actor(self) -> bool:
+        """Whether the mention can fill a source or target slot."""
+        return not (self.locative or self.modifier) and self.code is not None
+
+
+@dataclass(frozen=True)
+class ActorDictionary:
+    index: PhraseIndex[ActorEntry]
+    people: frozenset[str]  # head words naming one person (وزير, المتحدث)
+
+
+def _add_all(index: PhraseIndex[ActorEntry], phrases: Sequence[str], entry: ActorEntry) -> None:
+    for phrase in phrases:
+        index.add(phrase, entry)
+
+
+@cache
+def actor_dictionary() -> ActorDictionary:
+    """Compile ``actors.yaml`` once per process."""
+    text = resources.files("pipeline.events").joinpath("actors.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    index: PhraseIndex[ActorEntry] = PhraseIndex()
+    for code, spec in data["countries"].items():
+        _add_all(index, spec.get("names", []), ActorEntry("country", country=code))
+        _add_all(index, spec.get("adj", []), ActorEntry("adjective", country=code))
+        _add_all(index, spec.get("capital", []), ActorEntry("capital", code, "GOV"))
+        for phrase, role in spec.get("seats", {}).items():
+            index.add(phrase, ActorEntry("seat", country=code, role=role))
+    for role, phrases in data["agents"].items():
+        _add_all(index, phrases, ActorEntry("agent", role=role))
+    for code, phrases in data["organisations"].items():
+        _add_all(index, phrases, ActorEntry("organisation", code=code))
+    _add_all(index, data["transparent"], ActorEntry("transparent"))
+    for phrase, head in data["anaphors"].items():
+        index.add(phrase, ActorEntry("anaphor", head=dictionary_key(head)))
+    people = frozenset(dictionary_key(p.split()[0]) for p in data["people"])
+    return ActorDictionary(index, people)
+
+
+def _is_conjoined(token: Token, phrase: str) -> bool:
+    """``والولايات``, ``ووزارة``: the conjunction و, not a word's own first letter."""
+    key = dictionary_key(phrase.split()[0])
+    return token.norm.startswith("و") and not token.norm.startswith((key, "ال" + key))
+
+
+def _is_locative(tokens: Sequence[Token], start: int, kind: str) -> bool:
+    """Whether the mention names where something happened rather than who acted."""
+    previous = tokens[start - 1].nominal if start > 0 else frozenset()
+    if kind not in {"country", "capital"}:
+        return bool(previous & _PLACE_PREPOSITIONS)
+    token = tokens[start]
+    if token.norm.startswith(("ب", "وب", "فب")) and not token.norm.startswith("بال"):
+        return True  # بدمشق, وبغداد: "in"
+    return bool(previous & (_LOCATIVES | _PLACE_PREPOSITIONS))
+
+
+def _mention(tokens: Sequence[Token], sentence: str, offset: int, start: int, end: int,
+             entry: ActorEntry, phrase: str) -> ActorMention:
+    text = sentence[tokens[start].start - offset : tokens[end - 1].end - offset]
+    mention = ActorMention(
+        start, end, text, entry.kind, country=entry.country, role=entry.role,
+        fixed_code=entry.code, head=dictionary_key(phrase.split()[0]),
+        anaphor_head=entry.head, conjoined=_is_conjoined(tokens[start], phrase),
+        matched=[f"actor:{phrase}"],
+    )
+    if entry.kind in {"country", "capital", "agent"}:
+        mention.locative = _is_locative(tokens, start, entry.kind)
+    return mention
+
+
+def _gap_ok(tokens: Sequence[Token], left: int, right: int) -> bool:
+    gap = tokens[left:right]
+    return len(gap) <= _MAX_COMBINE_GAP and all(t.is_word for t in gap)
+
+
+def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0) -> list[ActorMention]:
+    """Actor mentions of a sentence, left to right, neighbours combined."""
+    raw = [
+        _mention(tokens, sentence, offset, m.start, m.end, m.value, m.phrase)
+        for m in actor_dictionary().index.find_all(tokens)
+    ]
+    combined: list[ActorMention] = []
+    for mention in raw:
+        prev = combined[-1] if combined else None
+        if prev and _gap_ok(tokens, prev.end, mention.start) and not mention.conjoined:
+            merged = _combine(prev, mention, tokens, sentence, offset)
+            if merged:
+                combined[-1] = merged
+                continue
+        combined.append(mention)
+    for mention in combined:
+        if mention.kind == "adjective" and mention.end - mention.start == 1:
+            mention.modifier = not _names_people(tokens[mention.start], mention.matched[-1])
+    return [m for m in combined if m.kind != "transparent" or m.country]
+
+
+def _names_people(token: Token, matched: str) -> bool:
+    """A lone nisba adjective is an actor only as a plural noun (السوريين, الروس)."""
+    adjective = dictionary_key(matched.removeprefix("actor:"))
+    if not adjective.endswith("ي"):
+        return True  # a listed broken plural: روس, أتراك
+    return any(form.endswith(_PEOPLE_PLURALS) for form in token.nominal if adjective in form)
+
+
+def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
+             sentence: str, offset: int) -> ActorMention | None:
+    """Merge two neighbouring mentions into one when Arabic syntax makes them one."""
+    text = sentence[tokens[left.start].start - offset : tokens[right.end - 1].end - offset]
+    matched = left.matched + right.matched
+    adjective = right.kind == "adjective" and left.kind in {"agent", "transparent", "anaphor"}
+    genitive = (right.kind == "country" and right.start == left.end and not right.locative
+                and left.kind in {"agent", "transparent"})
+    if (adjective or genitive) and not left.country:
+        return replace(left, end=right.end, text=text, country=right.country, matched=matched)
+    if left.kind == "transparent" and right.start == left.end and right.kind != "adjective":
+        return replace(right, start=left.start, text=text, conjoined=left.conjoined,
+                       head=left.head, locative=False, matched=matched)
+    if left.kind == "agent" and right.kind == "organisation" and right.start == left.end:
+        return replace(right, start=left.start, text=text, conjoined=left.conjoined,
+                       matched=matched)
+    return None

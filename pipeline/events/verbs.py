@@ -1,0 +1,109 @@
+"""The event-verb dictionary: Arabic verbs and verbal nouns -> CAMEO codes.
+
+Compiled once from ``verbs.yaml`` into a verbal :class:`PhraseIndex`, plus the
+small closed lists of grammar words (verbs of saying, negators, relative
+pronouns...) the coder uses to read the structure around a verb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from pipeline.events.cameo import lookup
+from pipeline.events.lexicon import PhraseIndex, dictionary_key
+
+DEFAULT_CONFIDENCE = 0.8
+
+
+@dataclass(frozen=True)
+class VerbEntry:
+    code: str
+    kind: str  # verb | noun
+    passive: bool
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Closed word classes, as sets of dictionary keys (one-word entries) and
+    a phrase index (multi-word entries such as ``وفقا ل``)."""
+
+    speech: PhraseIndex[str]
+    attribution: frozenset[str]
+    complementizers: frozenset[str]
+    negators: frozenset[str]
+    passive_support: frozenset[str]
+    active_support: frozenset[str]
+    relatives: frozenset[str]
+    target_markers: frozenset[str]
+    clause_breaks: frozenset[str]
+    agent_genitive: frozenset[str]
+    counts: frozenset[str]
+    time_words: frozenset[str]
+    place_words: frozenset[str]
+    hypothetical: frozenset[str]
+    background: frozenset[str]
+    protesters: frozenset[str]
+
+
+@dataclass(frozen=True)
+class VerbDictionary:
+    index: PhraseIndex[VerbEntry]
+    grammar: Grammar
+
+
+def _keys(words: list[str]) -> frozenset[str]:
+    """One-word grammar lists as dictionary keys (a phrase here would never match)."""
+    phrases = [w for w in words if len(w.split()) != 1]
+    if phrases:
+        raise ValueError(f"grammar word lists take single words, not {phrases}")
+    return frozenset(dictionary_key(w) for w in words)
+
+
+def _phrases(words: list[str]) -> PhraseIndex[str]:
+    index: PhraseIndex[str] = PhraseIndex(verbal=True)
+    for word in words:
+        index.add(word, word)
+    return index
+
+
+@cache
+def verb_dictionary() -> VerbDictionary:
+    """Compile ``verbs.yaml`` once per process; every code is checked against CAMEO."""
+    text = resources.files("pipeline.events").joinpath("verbs.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    grammar_words = data.pop("grammar")
+    index: PhraseIndex[VerbEntry] = PhraseIndex(verbal=True)
+    for code, groups in data.items():
+        code = str(code)
+        lookup(code)  # raises on a code CAMEO does not define
+        for spec in groups if isinstance(groups, list) else [groups]:
+            confidence = float(spec.get("confidence", DEFAULT_CONFIDENCE))
+            for kind in ("verbs", "nouns", "passive"):
+                for phrase in spec.get(kind, []):
+                    entry = VerbEntry(code, "noun" if kind == "nouns" else "verb",
+                                      kind == "passive", confidence)
+                    index.add(phrase, entry)
+    grammar = Grammar(
+        speech=_phrases(grammar_words["speech"]),
+        attribution=_keys(grammar_words["attribution"]),
+        complementizers=_keys(grammar_words["complementizers"]),
+        negators=_keys(grammar_words["negators"]),
+        passive_support=_keys(grammar_words["passive_support"]),
+        active_support=_keys(grammar_words["active_support"]),
+        relatives=_keys(grammar_words["relatives"]),
+        target_markers=_keys(grammar_words["target_markers"]),
+        clause_breaks=_keys(grammar_words["clause_breaks"]),
+        agent_genitive=_keys(grammar_words["agent_genitive"]),
+        counts=_keys(grammar_words["counts"]),
+        time_words=_keys(grammar_words["time_words"]),
+        place_words=_keys(grammar_words["place_words"]),
+        hypothetical=_keys(grammar_words["hypothetical"]),
+        background=_keys(grammar_words["background"]),
+        protesters=_keys(grammar_words["protesters"]),
+    )
+    return VerbDictionary(index, grammar)
