@@ -129,20 +129,25 @@ class BoilerplateLearner:
 
     Identical bodies (the same article fetched twice) are counted once, so a
     repeated story does not turn its own paragraphs into "boilerplate".
+
+    ``previous`` resumes from a stored model: its lines stay learned (they no
+    longer appear in bodies cleaned with it, so they could not be re-counted)
+    and its article counts carry over. A stale line costs nothing; a person
+    can delete it from the JSON file.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, previous: BoilerplateModel | None = None) -> None:
         self._counts: dict[str, Counter[str]] = {}
         self._examples: dict[str, dict[str, str]] = {}
         self._seen: dict[str, set[bytes]] = {}
+        self._previous = previous or BoilerplateModel()
+        for source, learned in self._previous.lines.items():
+            self._counts[source] = Counter({key: line.count for key, line in learned.items()})
+            self._examples[source] = {key: line.text for key, line in learned.items()}
 
     def add(self, source_id: str, body: str) -> None:
         """Count the lines of one article body of ``source_id``."""
-        keyed: dict[str, str] = {}
-        for raw in body.split("\n"):
-            key = matching_key(raw)
-            if key and len(key.split()) <= MAX_LINE_WORDS:
-                keyed.setdefault(key, raw.strip())
+        keyed = {key: raw.strip() for raw in body.split("\n") if (key := matching_key(raw))}
         digest = hashlib.blake2b("\n".join(sorted(keyed)).encode(), digest_size=16).digest()
         seen = self._seen.setdefault(source_id, set())
         if not keyed or digest in seen:
@@ -151,12 +156,13 @@ class BoilerplateLearner:
         counts = self._counts.setdefault(source_id, Counter())
         examples = self._examples.setdefault(source_id, {})
         for key, text in keyed.items():
-            counts[key] += 1
-            examples.setdefault(key, text)
+            if len(key.split()) <= MAX_LINE_WORDS:
+                counts[key] += 1
+                examples.setdefault(key, text)
 
     def model(self, min_count: int = 5, min_share: float = 0.005) -> BoilerplateModel:
         """Lines seen in at least ``min_count`` articles and ``min_share`` of
-        the source's distinct articles.
+        the source's distinct articles (plus the lines of ``previous``).
 
         Both bounds matter: the count keeps a small nightly batch from flagging
         a line seen twice; the share keeps a large archive from flagging a
@@ -164,11 +170,14 @@ class BoilerplateLearner:
         """
         lines, documents = {}, {}
         for source, counts in self._counts.items():
-            documents[source] = len(self._seen[source])
+            documents[source] = self._previous.documents.get(source, 0) + len(
+                self._seen.get(source, ())
+            )
             threshold = max(min_count, min_share * documents[source])
+            kept = self._previous.lines.get(source, {})
             lines[source] = {
                 key: LearnedLine(self._examples[source][key], count)
                 for key, count in counts.items()
-                if count >= threshold
+                if count >= threshold or key in kept
             }
         return BoilerplateModel(lines, documents)

@@ -184,7 +184,8 @@ def _from_html(page: RawPage, boilerplate: BoilerplateModel | None) -> Extracted
             fast=True,
             include_comments=False,
             include_tables=True,  # match schedules, results and budgets are tables
-            favor_precision=False,  # dropped real paragraphs on Jawhara FM pages
+            # True lost one Jawhara FM story outright and the datelines of others.
+            favor_precision=False,
             # trafilatura's own date is not used (see _html_published): keep it cheap.
             date_extraction_params={"extensive_search": False, "original_date": True},
         )

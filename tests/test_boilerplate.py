@@ -64,6 +64,17 @@ def test_the_same_article_fetched_many_times_is_counted_once() -> None:
     assert learner.model(min_count=5).lines["site"] == {}
 
 
+def test_learning_resumes_from_a_stored_model_without_forgetting() -> None:
+    """Later runs see bodies already cleaned of the footer; it stays learned."""
+    first = _learner_with("site", 20, FOOTER).model(min_count=5)
+    learner = BoilerplateLearner(previous=first)
+    for i in range(100, 400):
+        learner.add("site", _story(i))
+    resumed = learner.model(min_count=5)
+    assert resumed.is_boilerplate("site", FOOTER)
+    assert resumed.documents["site"] == 320
+
+
 def test_model_round_trips_through_readable_json(tmp_path) -> None:
     model = _learner_with("site", 20, FOOTER).model(min_count=5)
     path = tmp_path / "state" / "boilerplate" / "site.json"

@@ -40,7 +40,11 @@ def test_russia_and_united_states_agree_to_cooperate(coded):
 
 def test_pentagon_disapproves_of_the_strikes(coded):
     events, _ = coded
-    assert any(e.root_code == "11" and _code(e.source.code).startswith("USA") for e in events)
+    assert any(
+        e.root_code == "11" and not e.negated
+        and _code(e.source.code).startswith("USA") and _code(e.target.code).startswith("RUS")
+        for e in events
+    )
 
 
 def test_russian_strikes_on_us_backed_syrian_rebels(coded):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -42,11 +43,22 @@ _MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
 class ActorEntry:
     """One dictionary meaning of a phrase."""
 
-    kind: str  # country | adjective | capital | seat | agent | organisation | transparent | anaphor
+    kind: str  # country | adjective | capital | seat | agent | organisation | person
+    #            | transparent | anaphor
     country: str | None = None
     role: str | None = None
-    code: str | None = None  # organisations: the full code
+    code: str | None = None  # organisations and persons: the full code
     head: str | None = None  # anaphors: the head word they refer back to
+    valid_from: date | None = None  # persons: when the code starts to hold
+    valid_to: date | None = None
+
+    def code_on(self, day: date | None) -> str | None:
+        """A person's code on ``day``: out of office, an elite of the country."""
+        if self.code is None or day is None:
+            return self.code
+        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
+            return self.code[:3] + "ELI"
+        return self.code
 
 
 @dataclass
@@ -108,6 +120,9 @@ def actor_dictionary() -> ActorDictionary:
         _add_all(index, phrases, ActorEntry("agent", role=role))
     for code, phrases in data["organisations"].items():
         _add_all(index, phrases, ActorEntry("organisation", code=code))
+    for name, spec in data["persons"].items():
+        index.add(name, ActorEntry("person", code=spec["code"], valid_from=spec.get("from"),
+                                   valid_to=spec.get("to")))
     _add_all(index, data["transparent"], ActorEntry("transparent"))
     for phrase, head in data["anaphors"].items():
         index.add(phrase, ActorEntry("anaphor", head=dictionary_key(head)))
@@ -133,11 +148,11 @@ def _is_locative(tokens: Sequence[Token], start: int, kind: str) -> bool:
 
 
 def _mention(tokens: Sequence[Token], sentence: str, offset: int, start: int, end: int,
-             entry: ActorEntry, phrase: str) -> ActorMention:
+             entry: ActorEntry, phrase: str, day: date | None) -> ActorMention:
     text = sentence[tokens[start].start - offset : tokens[end - 1].end - offset]
     mention = ActorMention(
         start, end, text, entry.kind, country=entry.country, role=entry.role,
-        fixed_code=entry.code, head=dictionary_key(phrase.split()[0]),
+        fixed_code=entry.code_on(day), head=dictionary_key(phrase.split()[0]),
         anaphor_head=entry.head, conjoined=_is_conjoined(tokens[start], phrase),
         matched=[f"actor:{phrase}"],
     )
@@ -151,10 +166,12 @@ def _gap_ok(tokens: Sequence[Token], left: int, right: int) -> bool:
     return len(gap) <= _MAX_COMBINE_GAP and all(t.is_word for t in gap)
 
 
-def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0) -> list[ActorMention]:
-    """Actor mentions of a sentence, left to right, neighbours combined."""
+def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
+                day: date | None = None) -> list[ActorMention]:
+    """Actor mentions of a sentence, left to right, neighbours combined;
+    persons get the code they held on ``day`` (the publication date)."""
     raw = [
-        _mention(tokens, sentence, offset, m.start, m.end, m.value, m.phrase)
+        _mention(tokens, sentence, offset, m.start, m.end, m.value, m.phrase, day)
         for m in actor_dictionary().index.find_all(tokens)
     ]
     combined: list[ActorMention] = []
@@ -193,7 +210,8 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
     if left.kind == "transparent" and right.start == left.end and right.kind != "adjective":
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        head=left.head, locative=False, matched=matched)
-    if left.kind == "agent" and right.kind == "organisation" and right.start == left.end:
+    if (left.kind in {"agent", "seat"} and right.kind in {"organisation", "person"}
+            and right.start == left.end):  # رئيس حزب الله, الرئيس السوري بشار الأسد
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        matched=matched)
     return None

@@ -53,10 +53,7 @@ class Token:
     norm: str
     nominal: frozenset[str]
     verbal: frozenset[str]
-
-    @property
-    def is_word(self) -> bool:
-        return bool(_WORD.search(self.text))
+    is_word: bool  # has a letter or digit (not punctuation)
 
 
 def _strip_article(form: str) -> str:
@@ -121,6 +118,9 @@ def verbal_forms(norm: str) -> frozenset[str]:
                 if base.endswith(subj):
                     forms.update(_weak_roots(base[: -len(subj)]))
     forms |= {w for f in list(forms) for w in _weak_roots(f)}
+    # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق.
+    if norm.removeprefix("و").removeprefix("ف").startswith(("ي", "ت", "ن")):
+        forms |= {"ا" + f for f in list(forms) if len(f) == 3}
     return frozenset(forms)
 
 
@@ -163,7 +163,8 @@ def tokenize(sentence: str, offset: int = 0) -> list[Token]:
         end = start + len(piece)
         cursor = end
         norm, nominal, verbal = _token_forms(piece)
-        tokens.append(Token(piece, offset + start, offset + end, norm, nominal, verbal))
+        tokens.append(Token(piece, offset + start, offset + end, norm, nominal, verbal,
+                            bool(_WORD.search(piece))))
     return tokens
 
 

@@ -23,8 +23,9 @@ DEFAULT_CONFIDENCE = 0.8
 class VerbEntry:
     code: str
     kind: str  # verb | noun
-    passive: bool
+    passive: bool  # the lone actor is the target (قتل ثلاثة مدنيين)
     confidence: float
+    stimulus: bool = False  # the subject is the target, the speaker the source (أثار المخاوف)
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,10 @@ def verb_dictionary() -> VerbDictionary:
         lookup(code)  # raises on a code CAMEO does not define
         for spec in groups if isinstance(groups, list) else [groups]:
             confidence = float(spec.get("confidence", DEFAULT_CONFIDENCE))
-            for kind in ("verbs", "nouns", "passive"):
+            for kind in ("verbs", "nouns", "passive", "stimulus"):
                 for phrase in spec.get(kind, []):
                     entry = VerbEntry(code, "noun" if kind == "nouns" else "verb",
-                                      kind == "passive", confidence)
+                                      kind == "passive", confidence, kind == "stimulus")
                     index.add(phrase, entry)
     grammar = Grammar(
         speech=_phrases(grammar_words["speech"]),

@@ -1,0 +1,205 @@
+"""Who did it to whom: the source and target actors of an event word.
+
+Arabic news word order is read with a few rules: SVO takes the nearest actor
+before the verb in its clause and the first after it; VSO the two actors after
+it; a plural verb (``يقاتلون``) carries its own subject; verbs mostly used in
+the passive (``قتل ثلاثة مدنيين``) make a lone actor the victim; ``من قبل X``
+names the agent of a passive. Event nouns take their source from a support
+verb's subject (``شنت القوات غارات``), a nisba adjective (``الغارات الروسية``)
+or an armed genitive, and their target from a genitive, a target marker
+(``هجوم على``) or a relative clause (``الغارات التي استهدفت X``). Conjoined
+actors (``X وY``) come back as one group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.events.actors import ActorMention
+from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds
+from pipeline.events.lexicon import Match, Token
+from pipeline.events.verbs import VerbEntry, verb_dictionary
+
+_ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
+_PLURAL_ENDINGS = ("ون", "وا")
+
+
+@dataclass
+class Sentence:
+    """One sentence's tokens and actors, with what is shared by its event words."""
+
+    tokens: Sequence[Token]
+    mentions: list[ActorMention]  # every mention, modifiers and places included
+    actors: list[ActorMention]  # mentions that can be a source or target
+    groups: dict[int, list[ActorMention]]  # id(actor) -> its conjoined group
+    evidence: int  # incident evidence found in the whole sentence
+    background: bool  # the sentence's violence is history, a trial, statistics
+
+
+def conjoined_groups(actors: list[ActorMention],
+                      tokens: Sequence[Token]) -> dict[int, list[ActorMention]]:
+    """Each actor's group of conjoined actors ``X وY وZ``, keyed by ``id``."""
+    groups: dict[int, list[ActorMention]] = {}
+    current: list[ActorMention] = []
+    for i, actor in enumerate(actors):
+        if not (i and actor.conjoined and _adjacent(actors[i - 1], actor, tokens)):
+            current = []
+        current.append(actor)
+        groups[id(actor)] = current
+    return groups
+
+
+def _adjacent(left: ActorMention, right: ActorMention, tokens: Sequence[Token]) -> bool:
+    """Only commas between two actors: they can be one conjoined group."""
+    return all(t.text in {"،", ","} for t in tokens[left.end : right.start])
+
+
+def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
+               implicit: ActorMention | None) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Source and target actors of an event word (each a conjoined group)."""
+    tokens = sent.tokens
+    left, right = bounds(word.start, word.end, tokens, frames)
+    actors = sent.actors
+    before = [m for m in actors if left <= m.start and m.end <= word.start]
+    if word.start > 0 and tokens[word.start - 1].text in {"،", ","}:
+        before = []  # "X، يقاتلون": X closes an aside, it is not the subject
+    after = [m for m in actors if word.end <= m.start and m.end <= right]
+    if word.value.kind == "noun":
+        return _noun_arguments(word, sent, before)
+    source: ActorMention | None = None
+    target: ActorMention | None = None
+    after = _first_of_groups(after, sent)
+    if implicit and not before:
+        source, target = implicit, (after[0] if after else None)
+    elif before:
+        source = before[-1]
+        target = after[0] if after else None
+        if word.value.passive and not after:
+            source, target = None, before[-1]
+    elif after and _has_plural_subject(tokens[word.start]):
+        target = after[0]  # يقاتلون التنظيم: the subject is in the verb
+    elif len(after) >= 2 and not (word.value.passive and after[1].start - after[0].end > 2):
+        source, target = after[0], after[1]  # VSO; a passive needs its object right after
+    elif after:
+        if word.value.passive:
+            target = after[0]
+        else:
+            source = after[0]
+    agent = _by_agent(word.end, right, tokens, actors)
+    if agent:  # خطف ... من قبل أربعة مسلحين: the passive's agent
+        source, target = agent, (target if target is not agent else None)
+    return _expand(source, sent), _expand(target, sent)
+
+
+def stimulus_arguments(word: Match[VerbEntry], sent: Sentence, frame: Frame | None,
+                        ) -> tuple[list[ActorMention], list[ActorMention]]:
+    """``أبلغ مسؤولو الوزارة نظراءهم أن استمرار ضربات موسكو ... يثير المخاوف``:
+    the speaker is concerned (source) about the clause's subject (target), the
+    first actor of the reported clause, or else the nearest before the verb."""
+    start = frame.start if frame else max(0, word.start - WINDOW)
+    before = [m for m in sent.actors if start <= m.start and m.end <= word.start]
+    target = (before[0] if frame else before[-1]) if before else None
+    source = frame.speaker if frame else None
+    return _expand(source, sent), _expand(target, sent)
+
+
+def _by_agent(start: int, end: int, tokens: Sequence[Token],
+              actors: list[ActorMention]) -> ActorMention | None:
+    """The actor after ``من قبل`` (by), the agent of a passive."""
+    for j in range(start, min(end, len(tokens) - 1)):
+        if tokens[j].norm == "من" and tokens[j + 1].norm == "قبل":
+            return next((m for m in actors if 0 < m.start - (j + 1) <= 2), None)
+    return None
+
+
+def _has_plural_subject(token: Token) -> bool:
+    """Verbs agree in number only with a subject before them: a plural verb
+    (قاتلوا, يقاتلون) carries its own subject, so the actor after it is the object."""
+    return token.norm.endswith(_PLURAL_ENDINGS) or any(
+        token.norm.endswith(ending + obj) for ending in ("وا", "و") for obj in PRONOUN_SUFFIXES[1:]
+    )
+
+
+def _noun_arguments(word: Match[VerbEntry], sent: Sentence, before: list[ActorMention],
+                    ) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Actors of a verbal noun: its support verb's subject, its genitive or
+    nisba adjective, and what follows a target marker or relative clause."""
+    grammar = verb_dictionary().grammar
+    tokens, actors = sent.tokens, sent.actors
+    source: ActorMention | None = None
+    target: ActorMention | None = None
+    support = next((j for j in range(word.start - 1, max(-1, word.start - 9), -1)
+                    if tokens[j].verbal & (grammar.active_support | grammar.passive_support)),
+                   None)
+    if support is not None:
+        inside = [m for m in actors if support < m.start < word.start]
+        subject = inside[0] if inside else next(
+            (m for m in reversed(before) if m.end <= support and support - m.end <= 2), None)
+        if subject and tokens[support].verbal & grammar.passive_support:
+            target = subject
+        elif subject:
+            source = subject
+    follow = _skip_quantities(tokens, word.end, actors)
+    modifier = next((m for m in sent.mentions if m.modifier and _qualifies(tokens, follow, m)),
+                    None)
+    if modifier and source is None:
+        source = replace(modifier, modifier=False)
+    genitive = next((m for m in actors if m.start == follow), None)
+    if genitive:
+        agent_first = bool(tokens[word.start].nominal & grammar.agent_genitive)
+        armed = genitive.role in _ARMED_ROLES or genitive.fixed_code or not genitive.role
+        if source is not None or word.value.passive or not (agent_first and armed):
+            target = target or genitive
+        else:
+            source = genitive
+    for marker_at in range(word.end, min(len(tokens), word.end + 5)):
+        token = tokens[marker_at]
+        if token.nominal & grammar.target_markers or token.verbal & grammar.target_markers:
+            marked = next((m for m in actors if 0 < m.start - marker_at <= 3), None)
+            if marked and marked is not source:
+                target = target or marked
+            break
+    return _expand(source, sent), _expand(target, sent)
+
+
+def _qualifies(tokens: Sequence[Token], follow: int, adjective: ActorMention) -> bool:
+    """A nisba adjective right after the event noun, or after another nisba
+    adjective (الغارات الجوية الروسية), qualifies it; after another noun
+    (حالة التأهب بالأراضي الفلسطينية) it qualifies that noun."""
+    if adjective.start == follow:
+        return True
+    between = tokens[follow]
+    return (adjective.start == follow + 1 and between.norm.startswith("ال")
+            and between.norm.endswith(("يه", "ي")))
+
+
+def _skip_quantities(tokens: Sequence[Token], i: int, actors: list[ActorMention]) -> int:
+    """Past quotes and numbers to the genitive: مقتل 20 مسلحا, مقتل سبعة أشخاص,
+    لقتال "الدولة الإسلامية"."""
+    counts = verb_dictionary().grammar.counts
+    starts = {m.start for m in actors}
+    while i < len(tokens) and i not in starts and (
+            tokens[i].text in QUOTES or tokens[i].text.isdigit() or tokens[i].nominal & counts):
+        i += 1
+    return i
+
+
+def _first_of_groups(actors: list[ActorMention], sent: Sentence) -> list[ActorMention]:
+    """One actor per conjoined group: the group is expanded afterwards."""
+    firsts: list[ActorMention] = []
+    for mention in actors:
+        if not (firsts and sent.groups.get(id(mention)) is sent.groups.get(id(firsts[-1]))):
+            firsts.append(mention)
+    return firsts
+
+
+def _expand(mention: ActorMention | None, sent: Sentence) -> list[ActorMention]:
+    """The actor with the actors conjoined to it."""
+    return sent.groups.get(id(mention), [mention]) if mention else []
+
+
+def is_protester(tokens: Sequence[Token], mention: ActorMention) -> bool:
+    """المتظاهرون, المحتجين: the default source of a protest without one."""
+    protesters = verb_dictionary().grammar.protesters
+    return any(t.nominal & protesters for t in tokens[mention.start : mention.end])
