@@ -17,6 +17,7 @@ in a fresh process, which is what every nightly task pays.
 
     .venv/bin/python benchmarks/dedup.py quality
     .venv/bin/python benchmarks/dedup.py sweep
+    .venv/bin/python benchmarks/dedup.py short
     .venv/bin/python benchmarks/dedup.py throughput [--limit N] [--index DIR] [--window DAYS]
     .venv/bin/python benchmarks/dedup.py open --index DIR
 """
@@ -197,6 +198,39 @@ def sweep() -> None:
         print(" ".join(line))
 
 
+def short_bodies() -> None:
+    """Why bodies under 30 words are matched exactly only: over the full corpora,
+    the duplicates that near-matching short bodies would add (min_words 5 vs 30),
+    by length, with samples to read."""
+    rows: dict[str, str] = {}
+    for name in FULL:
+        with gzip.open(CORPUS / f"{name}.jsonl.gz", "rt", encoding="utf-8") as lines:
+            for n, line in enumerate(lines):
+                body = json.loads(line).get("body") or ""
+                if 5 <= len(body.split()) < 60:
+                    rows[f"{name}:{n}"] = body
+    print(f"{len(rows)} bodies of 5-59 words in the full corpora")
+    answers = {}
+    for min_words in (5, 30):
+        articles = [article(i, body, date(2026, 1, 1), "short") for i, body in rows.items()]
+        with tempfile.TemporaryDirectory() as root:
+            DedupIndex(root, DedupSettings(min_words=min_words)).assign(articles)
+        answers[min_words] = {a.article_id: a.duplicate_of for a in articles}
+    extra: dict[str, list[str]] = defaultdict(list)
+    for article_id, canonical in answers[5].items():
+        if canonical and not answers[30][article_id]:
+            words = len(paragraph_keys(rows[article_id])) and sum(
+                len(k.split()) for k in paragraph_keys(rows[article_id]))
+            extra["5-14w" if words < 15 else "15-29w" if words < 30 else "30-59w"].append(
+                article_id)
+    for bucket in ("5-14w", "15-29w", "30-59w"):
+        found = extra.get(bucket, [])
+        print(f"  {bucket}: {len(found)} more duplicates when near-matched")
+        for article_id in random.Random(3).sample(found, min(3, len(found))):
+            print(f"    {rows[article_id][:120]!r}\n    -> "
+                  f"{rows[answers[5][article_id]][:120]!r}")
+
+
 # --- throughput ----------------------------------------------------------------------
 
 
@@ -294,7 +328,7 @@ def cold_open(root: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("quality", "sweep", "throughput", "open"))
+    parser.add_argument("part", choices=("quality", "sweep", "short", "throughput", "open"))
     parser.add_argument("--limit", type=int, help="throughput: only the first N articles")
     parser.add_argument("--index", type=Path,
                         help="throughput: keep the index here; open: the index to open")
@@ -309,6 +343,8 @@ def main() -> None:
         quality(settings)
     elif args.part == "sweep":
         sweep()
+    elif args.part == "short":
+        short_bodies()
     elif args.part == "throughput":
         throughput(args.limit, args.index, DedupSettings(window_days=args.window))
     else:

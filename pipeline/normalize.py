@@ -28,7 +28,9 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u0
 _TATWEEL = "\u0640"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Arabic-Indic and Persian digits to Western; Persian yeh and keheh, typed on
+# Persian keyboards inside Arabic text, to their Arabic letters.
+_FOLD = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹\u06cc\u06a9", "01234567890123456789\u064a\u0643")
 _NON_WORD = re.compile(r"[^\w\s]+")
 
 
@@ -54,18 +56,30 @@ def normalize_word(word: str) -> str:
     return normalize_for_matching(word)
 
 
+# The only characters camel-tools' normalize_unicode maps before NFKC (ligatures of
+# whole words); its mapper walks every character in Python, so it is called only
+# when one of them is present and is otherwise exactly NFKC.
+_CAMEL_LIGATURES = ("\ufdfc", "\ufdfd")
+
+
+def _normalize_unicode(text: str) -> str:
+    if any(ligature in text for ligature in _CAMEL_LIGATURES):
+        return normalize_unicode(text)
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize_for_matching(text: str) -> str:
     """The matching form: Unicode-normalised, alef/yaa/teh-marbuta folded,
     dediacritised, without tatweel, with Western digits and lower-cased Latin.
 
     Punctuation is kept; use :func:`matching_key` to also drop it.
     """
-    text = normalize_unicode(strip_invisible(text))
+    text = _normalize_unicode(strip_invisible(text))
     text = dediac_ar(text).replace(_TATWEEL, "")
     text = normalize_alef_ar(text)
     text = normalize_alef_maksura_ar(text)
     text = normalize_teh_marbuta_ar(text)
-    return text.translate(_DIGITS).lower()
+    return text.translate(_FOLD).lower()
 
 
 def matching_key(text: str) -> str:

@@ -10,10 +10,15 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.dedup import DedupIndex, DedupSettings, content_hash
+from pipeline.dedup.lsh import BandIndex
+from pipeline.dedup.signature import Sketch
 from pipeline.records import Article
+
+pytest_plugins = ["s3"]
 
 DAY1 = date(2026, 11, 20)
 DAY2 = date(2026, 11, 21)
@@ -81,7 +86,7 @@ def story(seed_text: str) -> list[str]:
     return [line.strip() for line in seed_text.splitlines() if len(line.split()) >= 15]
 
 
-def run(root: Path, articles: list[Article]) -> list:
+def run(root: Path | str, articles: list[Article]) -> list:
     index = DedupIndex(str(root))
     index.assign(articles)
     return index.commit(articles)
@@ -118,6 +123,21 @@ def test_story_updated_with_one_paragraph_is_near_duplicate(tmp_path: Path, stor
     run(tmp_path, [first, update])
     assert update.content_hash != first.content_hash
     assert update.duplicate_of == "first"
+
+
+def test_reordered_or_cut_paragraphs_are_near_duplicates(tmp_path: Path, story: list[str]):
+    first = make("first", "\n".join(story[:8]), hour=8)
+    reordered = make("reordered", "\n".join(story[4:8] + story[:4]), hour=9)
+    cut = make("cut", "\n".join(story[:3] + story[4:8]), hour=10)
+    run(tmp_path, [first, reordered, cut])
+    assert (reordered.duplicate_of, cut.duplicate_of) == ("first", "first")
+
+
+def test_a_brief_does_not_swallow_the_long_report_that_contains_it(tmp_path: Path, story):
+    brief = make("brief", "\n".join(story[:2]), hour=8)
+    report = make("report", "\n".join(story), hour=12)
+    run(tmp_path, [brief, report])
+    assert report.duplicate_of is None
 
 
 def test_different_stories_on_the_same_topic_are_not_duplicates(tmp_path: Path, story):
@@ -180,6 +200,22 @@ def test_same_url_on_another_date_becomes_a_copy_of_the_first_row(tmp_path: Path
     run(tmp_path, [again])
     assert again.duplicate_of == "url-1"  # the DAY1 row
     assert again.near_dup_cluster == "url-1"
+
+
+def test_band_index_search_before_and_after_sorting() -> None:
+    """6,000 unrelated signatures (sorted part), then ten edited copies of the
+    first ten (unsorted tail): each original finds itself and its copy only."""
+    rng = np.random.default_rng(0)
+    index = BandIndex(DedupSettings())
+    originals = rng.integers(0, 2**32, size=(6000, 128), dtype=np.uint32)
+    index.add(originals, np.full(6000, 200))
+    copies = originals[:10].copy()
+    copies[:, ::10] = 0  # 13 of 128 values differ: estimated Jaccard 0.9
+    copy_rows = index.add(copies, np.full(10, 200))
+    for i in range(10):
+        assert set(index.near(Sketch(originals[i], 200)).tolist()) == {i, copy_rows[i]}
+    index.remove(copy_rows[0])
+    assert index.near(Sketch(originals[0], 200)).tolist() == [0]
 
 
 # --- the persistent index -----------------------------------------------------------
@@ -247,6 +283,19 @@ def test_backfill_out_of_order_gives_the_in_order_answer(tmp_path: Path, story: 
     assert rerun[0].duplicate_of == "d1-copy"
 
 
+def test_index_lives_on_object_storage(s3_root: str, story: list[str]) -> None:
+    root = f"{s3_root}/_state/dedup"
+    body = "\n".join(story[:6])
+    assert run(root, [make("first", body, day=DAY1)]) == []
+    copy = make("copy", decorate(body), day=DAY2, source="beta")
+    run(root, [copy])
+    assert copy.duplicate_of == "first"
+    again = make("first", body, day=DAY1)
+    run(root, [again])  # re-run of day 1 replaces its object
+    assert again.duplicate_of is None
+    assert len(DedupIndex(root)) == 2
+
+
 def test_window_limits_what_is_compared_and_loaded(tmp_path: Path, story: list[str]):
     body = "\n".join(story[:6])
     first = DedupIndex(str(tmp_path), DedupSettings(window_days=3))
@@ -266,6 +315,24 @@ def test_window_limits_what_is_compared_and_loaded(tmp_path: Path, story: list[s
     index.assign(near)
     assert near[0].duplicate_of == "old"
     assert len(index) == 2  # "old" loaded, "far" committed
+
+
+def test_backfill_reports_every_partition_of_a_cluster_it_takes_over(tmp_path, story):
+    """Day 2: a story (beta) and a longer version pointing to it (gamma). A
+    backfilled day-1 brief matches the story but not the longer version; it
+    becomes canonical of the whole cluster, so both day-2 partitions are stale."""
+    brief, story_body, longer = ("\n".join(story[:n]) for n in (4, 8, 14))
+    alone = [make("brief", brief, day=DAY1), make("longer", longer, day=DAY2)]
+    run(tmp_path / "check", alone)
+    assert alone[1].duplicate_of is None  # precondition: no direct match
+
+    root = tmp_path / "index"
+    day2 = [make("story", story_body, day=DAY2, source="beta", hour=1),
+            make("longer", longer, day=DAY2, source="gamma", hour=2)]
+    run(root, day2)
+    assert day2[1].duplicate_of == "story"
+    stale = run(root, [make("brief", brief, day=DAY1, source="alpha")])
+    assert stale == [(DAY2, "beta"), (DAY2, "gamma")]
 
 
 def test_index_refuses_other_settings(tmp_path: Path, story: list[str]) -> None:
@@ -328,6 +395,54 @@ def test_edited_copies_of_real_articles_are_found(tmp_path: Path, shared_data: P
     found = sum(c.duplicate_of == o.near_dup_cluster
                 for c, o in zip(copies, originals, strict=True))
     assert found >= 0.95 * len(copies)
+
+
+def test_any_partition_order_converges_to_the_in_order_answer(tmp_path, shared_data):
+    """SaudiNewsNet sample (many papers carrying the same wire stories each day):
+    reference = dates in order, all sources of a date in one batch. Then every
+    (date, source) partition alone in a shuffled order, re-running whatever
+    ``commit`` reports as stale: the answers must end up identical."""
+    partitions: dict[tuple[date, str], list[dict]] = {}
+    for row in _corpus(shared_data):
+        if row["corpus"] == "SaudiNewsNet":
+            moment = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC)
+            partitions.setdefault((moment.date(), row["source"]), []).append(row)
+
+    def articles(keys: list[tuple[date, str]]) -> list[Article]:
+        found = []
+        for day, source in keys:
+            for row in partitions[(day, source)]:
+                article = make(row["id"], row["body"] or "", day=day, source=source)
+                article.published_at = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC)
+                found.append(article)
+        return found
+
+    def step(index: DedupIndex, batch: list[Article]) -> list:
+        index.assign(batch)
+        return index.commit(batch)
+
+    in_order, any_order = DedupIndex(str(tmp_path / "a")), DedupIndex(str(tmp_path / "b"))
+    reference: dict[str, tuple] = {}
+    for day in sorted({day for day, _ in partitions}):
+        batch = articles([key for key in partitions if key[0] == day])
+        assert step(in_order, batch) == []
+        reference.update(answers(batch))
+    assert sum(1 for _, duplicate_of in reference.values() if duplicate_of) > 50
+
+    shuffled: dict[str, tuple] = {}
+    order = sorted(partitions)
+    random.Random(11).shuffle(order)
+    stale: set[tuple[date, str]] = set()
+    reruns = 0
+    while order:
+        batch = articles([order.pop(0)])
+        stale.update(step(any_order, batch))
+        shuffled.update(answers(batch))
+        if not order:
+            order, stale = sorted(stale), set()
+            reruns += len(order)
+    assert reruns > 0  # the shuffle did leave stale partitions to re-run
+    assert shuffled == reference
 
 
 def test_full_corpus_file_reads_as_batches(tmp_path: Path, shared_data: Path) -> None:

@@ -52,7 +52,8 @@ def rank(day: date, published_at: datetime | None, article_id: str) -> Rank:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """One stored signature and the answer recorded for it."""
+    """One article known to the index and the answer recorded for it (its MinHash
+    sketch travels beside it: stored entries keep theirs in a BandIndex)."""
 
     day: date
     source_id: str
@@ -60,7 +61,6 @@ class _Entry:
     published_at: datetime | None
     content_hash: str
     canonical_id: str
-    sketch: Sketch | None
 
     @property
     def key(self) -> EntryKey:
@@ -77,9 +77,7 @@ class _Entry:
 
 class _Signatures:
     """Entries reachable by key, exact hash, article_id and near-duplicate search;
-    used for the stored index and, separately, for the batch being assigned.
-    Entries are kept without their sketch, whose values live in the
-    :class:`BandIndex` arrays."""
+    used for the stored index and, separately, for the batch being assigned."""
 
     def __init__(self, settings: DedupSettings) -> None:
         self.entries: dict[EntryKey, _Entry] = {}
@@ -90,17 +88,16 @@ class _Signatures:
         self._rows: dict[EntryKey, int] = {}
         self._row_keys: list[EntryKey] = []
 
-    def add(self, entries: list[_Entry]) -> None:
-        sketched = [e for e in entries if e.sketch is not None]
+    def add(self, entries: list[_Entry], sketches: list[Sketch | None]) -> None:
+        sketched = [(e.key, s) for e, s in zip(entries, sketches, strict=True) if s is not None]
         if sketched:
-            rows = self._bands.add(np.stack([e.sketch.minhash for e in sketched]),
-                                   np.array([e.sketch.shingles for e in sketched]))
-            for entry, row in zip(sketched, rows.tolist(), strict=True):
-                self._rows[entry.key] = row
-                self._row_keys.append(entry.key)
+            rows = self._bands.add(np.stack([s.minhash for _, s in sketched]),
+                                   np.array([s.shingles for _, s in sketched]))
+            for (key, _), row in zip(sketched, rows.tolist(), strict=True):
+                self._rows[key] = row
+                self._row_keys.append(key)
         for entry in entries:
             key = entry.key
-            entry = replace(entry, sketch=None)
             self.entries[key] = entry
             self.partitions.setdefault(entry.partition, set()).add(key)
             if entry.content_hash != _EMPTY_HASH:
@@ -122,11 +119,11 @@ class _Signatures:
             if row is not None:
                 self._bands.remove(row)
 
-    def matches(self, entry: _Entry) -> list[_Entry]:
+    def matches(self, entry: _Entry, sketch: Sketch | None) -> list[_Entry]:
         """Entries that are exact or near duplicates of ``entry`` (other article_ids only)."""
         found = set(self._by_hash.get(entry.content_hash, ()))  # never holds _EMPTY_HASH
-        if entry.sketch is not None:
-            found.update(self._row_keys[row] for row in self._bands.near(entry.sketch).tolist())
+        if sketch is not None:
+            found.update(self._row_keys[row] for row in self._bands.near(sketch).tolist())
         return [self.entries[key] for key in found if key[2] != entry.article_id]
 
 
@@ -152,7 +149,7 @@ class DedupIndex:
         self._settings_stored = stored is not None
         self._signer = Signer(self.settings)
         self._index = _Signatures(self.settings)
-        self._pending: dict[PartitionKey, dict[str, _Entry]] = {}
+        self._pending: dict[PartitionKey, dict[str, tuple[_Entry, Sketch | None]]] = {}
         self._stale: set[PartitionKey] = set()
         self._loaded: tuple[date, date] | None = None  # span of partition dates in memory
         if self.settings.window_days is None:
@@ -185,21 +182,25 @@ class DedupIndex:
         return window is None or abs((entry.day - other.day).days) <= window
 
     def _load(self, first: date, last: date) -> None:
-        table = self._store.read(first, last)
+        for table in self._store.read(first, last):
+            self._add_table(table)
+
+    def _add_table(self, table: pa.Table) -> None:
         column = {name: table[name].to_pylist() for name in table.column_names}
         width = 4 * self.settings.num_perm
-        entries = []
-        for i, raw in enumerate(column["minhash"]):
-            sketch = None
-            if raw is not None:
-                if len(raw) != width:
-                    raise ValueError(f"dedup index signature of {column['article_id'][i]} has "
-                                     f"{len(raw) // 4} values, expected {width // 4}")
-                sketch = Sketch(np.frombuffer(raw, dtype="<u4"), column["shingles"][i])
-            entries.append(_Entry(column["date"][i], column["source"][i], column["article_id"][i],
-                                  column["published_at"][i], column["content_hash"][i],
-                                  column["canonical_id"][i], sketch))
-        self._index.add(entries)
+        sketches: list[Sketch | None] = []
+        for article_id, raw, shingles in zip(
+            column["article_id"], column["minhash"], column["shingles"], strict=True
+        ):
+            if raw is not None and len(raw) != width:
+                raise ValueError(f"dedup index signature of {article_id} has "
+                                 f"{len(raw) // 4} values, expected {width // 4}")
+            sketches.append(None if raw is None
+                            else Sketch(np.frombuffer(raw, dtype="<u4"), shingles))
+        entries = list(map(_Entry, column["date"], column["source"], column["article_id"],
+                           column["published_at"], column["content_hash"],
+                           column["canonical_id"]))
+        self._index.add(entries, sketches)
 
     def assign(self, articles: list[Article]) -> None:
         """Fill the dedup fields of ``articles``, in place.
@@ -215,26 +216,27 @@ class DedupIndex:
         batch = _Signatures(self.settings)
         firsts: dict[EntryKey, Article] = {}
         repeats: list[tuple[Article, EntryKey]] = []
-        prepared: list[tuple[Article, _Entry]] = []
+        prepared: list[tuple[Article, _Entry, Sketch | None]] = []
         for article in articles:
             key = (article.partition_date, article.source_id, article.article_id)
             if key in firsts:
                 repeats.append((article, key))
                 continue
             firsts[key] = article
-            prepared.append((article, self._entry(article)))
+            prepared.append((article, *self._entry(article)))
         if repeats:
             log.warning("dedup: %d article(s) repeat an article_id of the same partition",
                         len(repeats))
-        prepared.sort(key=lambda pair: pair[1].rank)
+        prepared.sort(key=lambda item: item[1].rank)
 
         stale: set[PartitionKey] = set()
         reopened: set[str] = set()
-        assigned: dict[EntryKey, _Entry] = {}
-        for article, entry in prepared:
-            stored = [m for m in self._index.matches(entry) + self._same_url(entry)
+        assigned: dict[EntryKey, tuple[_Entry, Sketch | None]] = {}
+        for article, entry, sketch in prepared:
+            stored = [m for m in self._index.matches(entry, sketch) + self._same_url(entry)
                       if m.partition not in batch_partitions and self._within_window(entry, m)]
-            matches = stored + [m for m in batch.matches(entry) if self._within_window(entry, m)]
+            matches = stored + [m for m in batch.matches(entry, sketch)
+                                if self._within_window(entry, m)]
             earlier = [m for m in matches if m.rank < entry.rank]
             canonical_rank, canonical_id = min(
                 ((self._canonical_rank(m, batch), m.canonical_id) for m in earlier),
@@ -246,8 +248,8 @@ class DedupIndex:
                     if later.canonical_id == later.article_id:
                         reopened.add(later.article_id)
             entry = replace(entry, canonical_id=canonical_id)
-            batch.add([entry])
-            assigned[entry.key] = entry
+            batch.add([entry], [sketch])
+            assigned[entry.key] = (entry, sketch)
             article.content_hash = entry.content_hash
             article.near_dup_cluster = canonical_id
             article.duplicate_of = canonical_id if earlier else None
@@ -262,8 +264,8 @@ class DedupIndex:
                          if e.canonical_id in reopened)
         self._stale = stale - batch_partitions
         self._pending = {}
-        for entry in assigned.values():
-            self._pending.setdefault(entry.partition, {})[entry.article_id] = entry
+        for entry, sketch in assigned.values():
+            self._pending.setdefault(entry.partition, {})[entry.article_id] = (entry, sketch)
 
     def commit(
         self, articles: list[Article], partitions: Iterable[PartitionKey] = ()
@@ -276,30 +278,32 @@ class DedupIndex:
         ``partitions`` names extra partitions to replace, for a re-run that now
         has no articles at all (their old signatures are removed).
         """
-        groups: dict[PartitionKey, dict[str, _Entry]] = {p: {} for p in partitions}
+        groups: dict[PartitionKey, dict[str, tuple[_Entry, Sketch | None]]] = {
+            p: {} for p in partitions
+        }
         for article in articles:
             partition = (article.partition_date, article.source_id)
-            entry = self._pending.get(partition, {}).get(article.article_id)
-            if entry is None or entry.content_hash != article.content_hash:
+            pending = self._pending.get(partition, {}).get(article.article_id)
+            if pending is None or pending[0].content_hash != article.content_hash:
                 raise ValueError(f"article {article.article_id} was not assigned by this "
                                  "index: call assign() on the same articles before commit()")
-            groups.setdefault(partition, {})[article.article_id] = entry
+            groups.setdefault(partition, {})[article.article_id] = pending
         if groups and not self._settings_stored:
             self._store.write_settings(self.settings)
             self._settings_stored = True
         for (day, source_id), entries in groups.items():
             self._store.replace(day, source_id, _to_table(entries.values()))
             self._index.remove_partition((day, source_id))
-            self._index.add(list(entries.values()))
+            self._index.add([e for e, _ in entries.values()], [s for _, s in entries.values()])
         stale = sorted(self._stale - groups.keys())
         self._pending, self._stale = {}, set()
         return stale
 
-    def _entry(self, article: Article) -> _Entry:
+    def _entry(self, article: Article) -> tuple[_Entry, Sketch | None]:
         keys = paragraph_keys(article.body)
-        return _Entry(article.partition_date, article.source_id, article.article_id,
-                      article.published_at, hash_keys(keys), article.article_id,
-                      self._signer.signature(keys))
+        entry = _Entry(article.partition_date, article.source_id, article.article_id,
+                       article.published_at, hash_keys(keys), article.article_id)
+        return entry, self._signer.signature(keys)
 
     def _same_url(self, entry: _Entry) -> list[_Entry]:
         """The stored row with ``entry``'s article_id in another partition, if any.
@@ -331,17 +335,16 @@ def _shift(day: date, days: int) -> date:
         return date.min if days < 0 else date.max
 
 
-def _to_table(entries: Iterable[_Entry]) -> pa.Table:
-    rows = sorted(entries, key=lambda e: e.rank)
+def _to_table(pairs: Iterable[tuple[_Entry, Sketch | None]]) -> pa.Table:
+    rows = sorted(pairs, key=lambda pair: pair[0].rank)
     return pa.table(
         {
-            "article_id": [e.article_id for e in rows],
-            "published_at": [_utc(e.published_at) if e.published_at else None for e in rows],
-            "content_hash": [e.content_hash for e in rows],
-            "canonical_id": [e.canonical_id for e in rows],
-            "minhash": [None if e.sketch is None else e.sketch.minhash.astype("<u4").tobytes()
-                        for e in rows],
-            "shingles": [None if e.sketch is None else e.sketch.shingles for e in rows],
+            "article_id": [e.article_id for e, _ in rows],
+            "published_at": [_utc(e.published_at) if e.published_at else None for e, _ in rows],
+            "content_hash": [e.content_hash for e, _ in rows],
+            "canonical_id": [e.canonical_id for e, _ in rows],
+            "minhash": [None if s is None else s.minhash.astype("<u4").tobytes() for _, s in rows],
+            "shingles": [None if s is None else s.shingles for _, s in rows],
         },
         schema=SIGNATURES,
     )

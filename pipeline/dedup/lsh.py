@@ -4,7 +4,7 @@ Why not ``datasketch.MinHashLSH`` itself: it keeps one Python set per bucket
 and one bytes key per band per article, about 10 KB per article at our
 threshold (850 MB for the 72k shared corpus), and rebuilding it from Parquet
 takes seconds per 10k articles. Here the same banding (datasketch's own
-optimal bands/rows for the threshold) lives in flat arrays: about 1 KB per
+optimal bands/rows for the threshold) lives in flat arrays: about 1.3 KB per
 article, loaded with a handful of numpy calls.
 
 Layout: row ``i`` holds one signature (``minhash[i]``, ``shingles[i]``) and its
@@ -15,6 +15,8 @@ Removed rows are masked, never reused.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -30,11 +32,10 @@ class BandIndex:
     """Signatures by row, with LSH candidate search and the near-duplicate check."""
 
     def __init__(self, settings: DedupSettings) -> None:
-        lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-        if lsh.b > 2**_BAND_BITS:
-            raise ValueError(f"{lsh.b} LSH bands: at most {2**_BAND_BITS} supported")
+        self._bands, self._rows_per_band = _banding(settings.lsh_threshold, settings.num_perm)
+        if self._bands > 2**_BAND_BITS:
+            raise ValueError(f"{self._bands} LSH bands: at most {2**_BAND_BITS} supported")
         self._settings = settings
-        self._bands, self._rows_per_band = lsh.b, lsh.r
         self._size = 0
         self.minhash = np.zeros((0, settings.num_perm), dtype=np.uint32)
         self.shingles = np.zeros(0, dtype=np.int64)
@@ -43,9 +44,6 @@ class BandIndex:
         self._indexed = 0
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_rows = np.zeros(0, dtype=np.int32)
-
-    def __len__(self) -> int:
-        return self._size
 
     def _band_keys(self, minhash: np.ndarray) -> np.ndarray:
         """(n, bands) keys: FNV-style hash of each band's values, band id in the top bits."""
@@ -116,6 +114,15 @@ class BandIndex:
         return (jaccard >= settings.threshold) | (
             (jaccard >= settings.containment_floor) & (containment >= settings.containment)
         )
+
+
+@lru_cache
+def _banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's (bands, rows per band) for the threshold; cached because
+    datasketch finds them by numerical integration (tens of ms) and every
+    batch builds a BandIndex."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 def _grow(array: np.ndarray, capacity: int) -> np.ndarray:

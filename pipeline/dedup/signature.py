@@ -122,10 +122,11 @@ class Signer:
         """32-bit hashes of the word or character n-grams of each paragraph key
         (a paragraph shorter than n is one shingle), deduplicated."""
         n = self.settings.ngram
+        words = self.settings.shingle == "word"
+        joiner = " " if words else ""
         grams: list[str] = []
         for key in paragraphs:
-            units: list[str] | str = key.split() if self.settings.shingle == "word" else key
-            joiner = " " if self.settings.shingle == "word" else ""
+            units: list[str] | str = key.split() if words else key
             grams.extend(joiner.join(units[i : i + n]) for i in range(max(len(units) - n, 0) + 1))
         return list({zlib.crc32(gram.encode("utf-8")) for gram in grams})
 

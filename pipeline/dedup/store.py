@@ -15,10 +15,10 @@ server-side copy on object stores), the same guarantee the datasets get from
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
@@ -29,6 +29,7 @@ from pipeline.storage import PARTITIONING_SCHEMA, filesystem_for, partition_path
 SIGNATURES_FILE = "signatures.parquet"
 SETTINGS_FILE = "_settings.json"
 STAGING_DIR = "_staging"
+READ_FILES = 64
 
 SIGNATURES = pa.schema(
     [
@@ -63,29 +64,49 @@ class SignatureStore:
     def write_settings(self, settings: DedupSettings) -> None:
         self._publish(f"{self.root}/{SETTINGS_FILE}", settings.to_json().encode("utf-8"))
 
-    def read(self, first: date | None = None, last: date | None = None) -> pa.Table:
-        """Signatures of the partitions dated ``first`` to ``last`` (inclusive; None:
-        unbounded), with ``date`` and ``source`` columns from the path."""
+    def read(self, first: date, last: date) -> Iterator[pa.Table]:
+        """Signatures of the partitions dated ``first`` to ``last`` (inclusive), with
+        ``date`` and ``source`` columns from the path, ``READ_FILES`` files at a
+        time: the caller converts each table before the next is read, which
+        keeps the peak memory of opening a large index down."""
         schema = pa.schema(list(SIGNATURES) + list(PARTITIONING_SCHEMA))
+        files = self._files(first, last)
+        for start in range(0, len(files), READ_FILES):
+            factory = ds.FileSystemDatasetFactory(
+                self.fs,
+                files[start : start + READ_FILES],
+                ds.ParquetFileFormat(),
+                ds.FileSystemFactoryOptions(
+                    partition_base_dir=self.root,
+                    partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
+                ),
+            )
+            yield factory.finish(schema).to_table()
+
+    def _files(self, first: date, last: date) -> list[str]:
+        """Signature files under the date directories in range; the others are not
+        even listed, so loading a window costs the same whatever the archive size
+        (and loading everything is one recursive listing, one request on S3)."""
         if self.fs.get_file_info(self.root).type != pafs.FileType.Directory:
-            return schema.empty_table()
-        factory = ds.FileSystemDatasetFactory(
-            self.fs,
-            pafs.FileSelector(self.root, recursive=True),
-            ds.ParquetFileFormat(),
-            ds.FileSystemFactoryOptions(
-                partition_base_dir=self.root,
-                partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
-                selector_ignore_prefixes=[".", "_"],
-            ),
-        )
-        dated = pc.field("date")
-        condition = pc.scalar(True)
-        if first is not None:
-            condition &= dated >= pa.scalar(first, pa.date32())
-        if last is not None:
-            condition &= dated <= pa.scalar(last, pa.date32())
-        return factory.finish(schema).to_table(filter=condition)
+            return []
+        if (first, last) == (date.min, date.max):
+            everything = self.fs.get_file_info(pafs.FileSelector(self.root, recursive=True))
+            return sorted(info.path for info in everything if info.base_name == SIGNATURES_FILE)
+        files = []
+        for info in self.fs.get_file_info(pafs.FileSelector(self.root)):
+            if info.type != pafs.FileType.Directory or not info.base_name.startswith("date="):
+                continue
+            try:
+                day = date.fromisoformat(info.base_name.removeprefix("date="))
+            except ValueError:
+                continue
+            if first <= day <= last:
+                files.extend(
+                    found.path
+                    for found in self.fs.get_file_info(pafs.FileSelector(info.path, recursive=True))
+                    if found.base_name == SIGNATURES_FILE
+                )
+        return sorted(files)
 
     def replace(self, day: date, source_id: str, table: pa.Table) -> None:
         """Make ``table`` the partition's signatures; an empty table removes the file."""
