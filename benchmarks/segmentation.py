@@ -15,6 +15,14 @@ so a segmenter that trims or re-spaces its output is scored fairly.
 - sentence F1: a predicted sentence is right when both its ends match a gold
   sentence (the CoNLL 2018 shared-task measure).
 
+Precision on real news: over all article bodies of
+``<data>/corpus/articles.jsonl`` (which keep their line breaks), the number of
+one-word sentences, the number of boundaries made by the news-layout rules
+(neither final punctuation nor a line break there), and how many of those
+boundaries touch a one-word sentence. Only those rules can add a boundary, so
+when that last figure is 0 the layout rules made no bare place name or other
+one-word fragment.
+
 Speed: MB (UTF-8) per second of ``sentence_spans`` over the article bodies of
 ``<data>/corpus/articles.jsonl`` (real news with paragraph breaks), one core.
 
@@ -32,6 +40,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,20 +166,55 @@ def quality(data: Path, use_cli: bool) -> None:
         print(f"{path.name:24} {unmarked} of {total} gold ends have no final punctuation")
 
 
-def speed(data: Path, megabytes: float) -> None:
-    corpus = data / "corpus" / "articles.jsonl"
-    if not corpus.is_file():
-        print(f"speed: {corpus} not found, skipped")
-        return
+def corpus_bodies(data: Path, megabytes: float = float("inf")) -> list[str]:
+    """Article bodies of the shared corpus, up to ``megabytes`` of UTF-8."""
     bodies: list[str] = []
     size = 0
-    with corpus.open(encoding="utf-8") as handle:
+    with (data / "corpus" / "articles.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
             body = json.loads(line).get("body") or ""
             bodies.append(body)
             size += len(body.encode("utf-8"))
             if size >= megabytes * 1e6:
                 break
+    return bodies
+
+
+_CLOSERS = "\"'»«”“’)]"
+
+
+def by_punctuation(sentence: str) -> bool:
+    """Whether the sentence ends with final punctuation (maybe inside closing
+    quotes or brackets): such a boundary was not made by a layout rule."""
+    return sentence.rstrip(_CLOSERS)[-1:] in ".؟?!…"
+
+
+def layout_precision(data: Path) -> None:
+    if not (data / "corpus" / "articles.jsonl").is_file():
+        print("corpus precision: articles.jsonl not found, skipped")
+        return
+    sentences = one_word = layout = touching = 0
+    for body in corpus_bodies(data):
+        spans = sentence_spans(body)
+        sentences += len(spans)
+        one_word += sum(1 for a, b in spans if len(body[a:b].split()) == 1)
+        for (a1, b1), (a2, b2) in pairwise(spans):
+            if "\n" in body[b1:a2] or by_punctuation(body[a1:b1]):
+                continue
+            layout += 1
+            touching += len(body[a1:b1].split()) == 1 or len(body[a2:b2].split()) == 1
+    print(
+        f"corpus precision: {sentences} sentences, {one_word} of one word; {layout} boundaries "
+        f"from layout rules, {touching} of them next to a one-word sentence"
+    )
+
+
+def speed(data: Path, megabytes: float) -> None:
+    if not (data / "corpus" / "articles.jsonl").is_file():
+        print("speed: articles.jsonl not found, skipped")
+        return
+    bodies = corpus_bodies(data, megabytes)
+    size = sum(len(body.encode("utf-8")) for body in bodies)
     started = time.process_time()
     count = sum(len(sentence_spans(body)) for body in bodies)
     elapsed = time.process_time() - started
@@ -209,6 +253,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     quality(args.data, args.cli)
+    layout_precision(args.data)
     if args.speed_mb > 0:
         speed(args.data, args.speed_mb)
         worst_cases((ROOT / "seeds" / "seed_article.txt").read_text(encoding="utf-8"))

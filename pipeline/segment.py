@@ -14,12 +14,22 @@ content, and a stray quote can never swallow the rest of the document. Each
 remaining full stop, question or exclamation mark is then judged by its
 neighbours (numbers, URLs, abbreviations, initials, ellipses).
 
+News layout: a headline, a dateline or a byline ends without punctuation. On
+its own line it is its own sentence; where line breaks were lost (archive
+dumps, tokenised corpora) a few rules find where it ends: an agency dateline
+("القاهرة (رويترز) -") opens a sentence, a bare place-and-date dateline ("بكين
+3 مايو") is a unit, a byline ("بقلم ...", "كتب: ...") starts one, and a text's
+first sentence ends before a repeat of its opening words or before the
+past-tense verb that opens a news lead. Each rule needs a short headline-like
+unit before the cut, and each is checked against real article bodies.
+
 The text is never changed: every sentence is a ``(start, end)`` span into it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -89,15 +99,18 @@ def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     Spans never include surrounding whitespace and never are empty.
     """
     para_start = 0
+    opening = True  # no sentence seen yet: the text may open with its headline
     events: list[re.Match[str]] = []
     for match in _EVENT.finditer(text):
         if match.group()[0] in _BREAK_CHARS:
-            yield from _paragraph_spans(text, para_start, match.start(), events)
+            for span in _paragraph_spans(text, para_start, match.start(), events, opening):
+                opening = False
+                yield span
             para_start = match.end()
             events = []
         else:
             events.append(match)
-    yield from _paragraph_spans(text, para_start, len(text), events)
+    yield from _paragraph_spans(text, para_start, len(text), events, opening)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -111,9 +124,13 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _paragraph_spans(
-    text: str, start: int, end: int, events: list[re.Match[str]]
+    text: str, start: int, end: int, events: list[re.Match[str]], opening: bool
 ) -> Iterator[tuple[int, int]]:
-    """Segment one paragraph (no line breaks inside) given its events."""
+    """Segment one paragraph (no line breaks inside) given its events.
+
+    ``opening`` is true for the first paragraph with words in the text, where a
+    headline joined to its body can be told by the verb that opens the body.
+    """
     while start < end and text[start].isspace():
         start += 1
     if start >= end:
@@ -132,6 +149,7 @@ def _paragraph_spans(
         if cut is not None and cut > cuts[-1]:
             cuts.append(cut)
     cuts.append(end)
+    cuts = _with_layout_cuts(text, cuts, protected, opening)
     yield from _trimmed_spans(text, cuts)
 
 
@@ -337,3 +355,330 @@ def _continues(text: str, pos: int, end: int) -> bool:
     if not rest:
         return False
     return rest[0].isdigit() or rest[0] in "(-–/،," or rest.startswith(_CONTINUATIONS)
+
+
+# --- news layout: headlines, datelines and bylines ---------------------------------
+#
+# These units end without punctuation. With their line breaks they are
+# paragraphs of their own; archive dumps and tokenised corpora join them to the
+# body with a space, and then only their form tells where they end. Every rule
+# keys on that form (an agency credit, a date, a byline keyword, a repeated
+# headline, the past-tense verb that opens a news lead), never on place names,
+# and every rule needs a headline-like unit before the cut: short, without a
+# comma, not ending in a word that carries the sentence on.
+
+_LAYOUT_WINDOW = 400  # characters after a sentence start where a headline may end
+_HEADLINE_MAX_WORDS = 30
+_HEADLINE_MIN_WORDS = 3  # before a lead verb: "وزير الخارجية أكد" is a body sentence
+_BODY_MIN_WORDS = 3  # after a lead verb, so a one-line headline is never cut
+_NAME_MIN_WORDS = 2  # a byline's name before the verb that opens the body
+
+_W = r"[\u0621-\u064a][\u0621-\u064a\u0640\u064b-\u0652]*"  # an Arabic word
+_D = r"[0-9٠-٩۰-۹]"
+_DASH = r"[-–—]"
+_OPEN_ENDS = "-–—:/"  # a unit ending in one of these goes on
+# Multi-word place names start with one of these: "نيو دلهي", "لوس أنجليس".
+_PLACE_WORDS = (
+    r"(?<![^\s\u200e\u200f\ufeff])"  # a word start, also after a bidi mark
+    r"(?:(?:نيو|لوس|لاس|سان|سانت|ريو|بوينس|كوالا|هونغ|رام|[أا]بو|تل|شرم|الدار|دار|بور|بيت"
+    rf"|دير|عين|كفر|جبل|خان|وادي|[إا]سلام|مكة|المدينة)\s+)?{_W}"
+)
+# A place may name its region: "رفح (قطاع غزة)", "دبي، الإمارات العربية المتحدة".
+_PLACE = rf"{_PLACE_WORDS}(?:\s*\(\s*{_W}(?:\s+{_W}){{0,2}}\s*\)|\s*[،,]\s*{_W}(?:\s+{_W}){{0,3}})?"
+_MONTH = (
+    r"(?:يناير|فبراير|مارس|[أاإ]بريل|مايو|يونيو|يونيه|يوليو|يوليه|[أا]غسطس|سبتمبر|[أا]كتوبر|نوفمبر"
+    r"|ديسمبر|كانون\s+(?:الثاني|الأول|الاول)|شباط|[آا]ذار|نيسان|[أا]يار|حزيران|تموز|آب|[أا]يلول"
+    r"|تشرين\s+(?:الثاني|الأول|الاول)|جانفي|فيفري|[أا]فريل|ماي|جوان|جويلية|[أا]وت"
+    r"|محرم|صفر|ربيع\s+(?:الأول|الاول|الثاني|الآخر)|جمادى\s+(?:الأولى|الاولى|الآخرة|الثانية)"
+    r"|رجب|شعبان|رمضان|شوال|ذو\s+القعدة|ذو\s+الحجة)"
+)
+_DAY_MONTH = rf"(?:{_D}{{1,2}}|[أا]ول)\s+{_MONTH}(?:\s*{_D}{{4}})?"
+_DATE = rf"(?:{_DAY_MONTH}|{_D}{{1,2}}\s*[-/.]\s*{_D}{{1,2}}(?:\s*[-/.]\s*{_D}{{2,4}})?)"
+_TIME = rf"{_D}{{1,2}}\s*:\s*{_D}{{2}}"
+# Agencies in their Arabic and Latin credits: أ ف ب, أ.ف.ب, اف ب, د ب أ ...
+_AGENCY = (
+    r"(?:[اأإ]\.?\s?ف\.?\s?ب\.?|فرانس\s?برس|رويترز|ال[أا]ناضول|د\.?\s?ب\.?\s?[اأ]|[اأ]\.?\s?ش\.?\s?[اأ]"
+    r"|يو\s?بي\s?[اآأ]ي|[اأ]سوشي?تد\s?برس|سانا|واس|وام|قنا|كونا|بترا|ومع|سبأ|[اإ]رنا|شينخوا|تاس"
+    r"|سبوتنيك|نوفوستي|[اإ]نترفاكس|وكالات|CNN|BBC|AFP|AP|Reuters|dpa|DPA|KUNA|SPA|WAM|QNA|MENA"
+    r"|Xinhua)(?!\w)"
+)
+# A dateline credited to an agency or a paper opens the sentence it belongs to:
+#   القاهرة ( رويترز ) -   بغداد 15-7 (أ ف ب) -   رفح (قطاع غزة) 15 - 7 (اف ب) -
+#   دبي، الإمارات العربية المتحدة (CNN)--   دمشق - أ ف ب   القاهرة - «الحياة» -
+#   دبي 3 مايو / شينخوا /   واشنطن/ وكالات   رويترز - بنغازي (ليبيا):
+_CREDITED_DATELINE = re.compile(
+    rf"(?:{_PLACE}(?:\s+{_DATE})?\s*(?:[(/]\s*{_AGENCY}\s*[)/]?"
+    rf"|{_DASH}+\s*(?:{_AGENCY}|[«»\"“”]\s*[^«»\"“”\n]{{1,30}}?\s*[«»\"“”]\s*[-–—:]))"
+    rf"|(?<!\S){_AGENCY}\s*{_DASH}+\s*{_PLACE}\s*:)"
+    r"(?=[\s\-–—:]*\w)"  # the body follows; a credit closing a caption is no dateline
+)
+# A dateline of place and date alone ("بكين 3 مايو", "القاهرة 2 مايو 08:29") is a
+# unit of its own: nothing links it to the body. A date that goes on
+# ("3 مايو الماضي") belongs to a sentence.
+_ERA = r"(?:\s*(?:هـ|ه|م)(?!\w))?"
+_BARE_DATELINE = re.compile(
+    rf"{_PLACE_WORDS}\s*{_DAY_MONTH}{_ERA}(?:\s+ال?موافق\s+{_DAY_MONTH}{_ERA})?(?:\s+{_TIME})?"
+    rf"(?:\s*\.?\s*{_AGENCY})?(?!\w)"
+    r"(?!\s*(?:[-–—/(\[,،.:؛0-9٠-٩]|هـ|ا?لموافق"
+    r"|(?:الماضي|المقبل|القادم|الجاري|الحالي|من|و|إلى|الى|حتى|وحتى)(?!\w)))"
+)
+# A byline keyword with a colon or dash, or "بقلم"/"كتب" before a name (checked
+# by _is_byline: not a definite word, a preposition or "أن").
+_BYLINE = re.compile(
+    r"(?<!\S)(?:(?:بقلم|كتب|كتبت|تقرير|[إا]عداد|ترجمة|حوار|تحرير|متابعة)\s*[:\-–—]"
+    r"|(?:بقلم|كتب|كتبت)\s+(?=(?P<name>[\u0621-\u064a]\S*)))"
+)
+_TOKEN = re.compile(r"\S+")
+_HEADLINE_STOPS = "،,؛;"  # a headline holds none of these
+_STOP = re.compile(f"[{_HEADLINE_STOPS}]")
+_GOES_ON = re.compile(r"[.؟?!][^\w\s]*\s+\w|\n\s*\w")
+_CREDIT_HINT = re.compile("[(/\\-–—]")
+_DAY_MONTH_HINT = re.compile(rf"(?:{_D}|ول)\s+{_MONTH}")
+_DATELINE_TAIL = 80  # characters a dateline may run past its own comma
+_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "\u0640": None} | dict.fromkeys(map(chr, range(0x064B, 0x0653)))
+)
+# Words after which the sentence must go on (prepositions, particles, relatives,
+# "said"): a dateline, byline or verb right after one of them is not a new unit.
+# fmt: off
+_BINDING = frozenset({
+    "في", "من", "الى", "الي", "عن", "على", "علي", "ب", "ل", "ك", "و", "ف", "مع", "حتى", "منذ",
+    "بين", "عبر", "نحو", "لدى", "قرب", "عند", "بعد", "قبل", "خلال", "ان", "لن", "لم", "لا", "ما",
+    "قد", "لقد", "الذي", "التي", "الذين", "كما", "حيث", "ثم", "او", "ام", "بل", "لكن", "وقد",
+    "قال", "قالت", "وقال", "وقالت", "وكالة", "لوكالة", "صحيفة", "لصحيفة", "قناة", "لقناة", "حسب",
+    "بحسب", "وفق", "وفقا", "اليه", "عليه", "فيه", "منه", "هل", "اذا", "لو", "كان", "كانت",
+    "عندما", "بعدما", "حينما", "كلما", "بينما", "لما", "اذ", "بحيث", "هو", "هي", "هم", "بيد",
+    "حين",
+})
+# Past-tense verbs that open a news lead (verb first, then its subject). Forms
+# that are also common nouns (عقد contract, قتل killing, تراجع decline, توقع
+# expectation) are listed only in the feminine, which is unambiguous.
+_LEAD_VERBS_BOTH = (
+    "قال", "اعلن", "اكد", "ذكر", "راى", "تم", "افاد", "اوضح", "اشار", "صرح", "كشف", "نفى",
+    "اعتبر", "ابلغ", "اورد", "شدد", "حذر", "دعا", "طالب", "ناشد", "اعرب", "ابدى", "اصدر", "اجرى",
+    "التقى", "استقبل", "وصل", "غادر", "زار", "افتتح", "اختتم", "بدا", "انطلق", "شهد", "قرر",
+    "وافق", "اقر", "تلقى", "اطلق", "نفذ", "لقي", "اصيب", "سقط", "اعتقل", "القى", "ضبط", "اغلق",
+    "تمكن", "نجح", "فاز", "ارتفع", "انخفض", "حقق", "اثار", "اتهم", "ادان", "رحب", "جدد", "هدد",
+    "توعد", "واصل", "استانف", "عاد", "قام", "اظهر", "تسبب", "اسفر", "خلص", "انتخب", "اقال",
+    "استقال", "هاجم", "اقتحم", "داهم", "انفجر", "اسقط", "احبط", "الغى", "اوقف", "افرج",
+    "اكتشف", "استبعد", "حصل", "تعهد", "اقترح", "انتقد",
+)
+_LEAD_VERBS_FEMININE_ONLY = (
+    "عقد", "قتل", "نقل", "بحث", "سجل", "طلب", "نشر", "رفض", "وقع", "تراجع", "توقع", "اقدم",
+    "تسلم", "تعرض", "منع", "امر", "حكم", "بث", "شن", "علم", "رفع", "ظهر", "وجه",
+)
+# Words that name a time, never the place of a dateline: "يوم 3 مايو", "الأحد 6 ديسمبر".
+_TIME_WORDS = frozenset({
+    "يوم", "اليوم", "مساء", "صباح", "ظهر", "فجر", "ليلة", "منتصف", "مطلع", "اواخر", "اوائل",
+    "بتاريخ", "تاريخ", "امس", "غدا", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعة",
+    "السبت", "الموافق",
+})
+# Words that name a source: what follows them is its name, not a dateline
+# ("وكالة الأنباء السورية (سانا)").
+_SOURCE_WORDS = frozenset({
+    "وكالة", "لوكالة", "بوكالة", "ووكالة", "الانباء", "انباء", "صحيفة", "لصحيفة", "قناة", "لقناة",
+    "موقع", "شبكة", "اذاعة", "تلفزيون", "التلفزيون", "شركة",
+})
+# fmt: on
+_COMPLEMENTISERS = frozenset({"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "بانهم"})
+# fmt: off
+_CLAUSE_MARKERS = _COMPLEMENTISERS | {
+    "الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللواتي", "اللاتي",
+}
+# A lead verb is followed by its subject; one followed by a preposition or a
+# pronoun on one ("قال فيها", "دعت إليه", "وصلت إلى") opens a relative clause.
+_NOT_SUBJECTS = frozenset({
+    "في", "فيه", "فيها", "فيهم", "الى", "اليه", "اليها", "اليهم", "على", "عليه", "عليها", "عليهم",
+    "عن", "عنه", "عنها", "من", "منه", "منها", "منهم", "به", "بها", "بهم", "له", "لها", "لهم",
+    "لهما", "مع", "معه", "معها",
+})
+# Prepositions that open a fronted adverbial ("في الأيام الأخيرة أعرب ..."): a
+# unit that starts with one is the body's first sentence, not a headline.
+_ADVERBIAL_OPENERS = frozenset({
+    "في", "على", "منذ", "خلال", "بعد", "قبل", "وسط", "مع", "عند", "اثر", "عقب", "رغم", "بعيد",
+    "وفي", "وبعد", "وخلال", "ومنذ", "وقبل",
+})
+# fmt: on
+
+
+def _feminine(verb: str) -> str:
+    return (verb[:-1] if verb[-1] in "اى" else verb) + "ت"
+
+
+_LEAD_VERBS = frozenset(
+    [verb.translate(_FOLD) for verb in _LEAD_VERBS_BOTH]
+    + [_feminine(verb).translate(_FOLD) for verb in _LEAD_VERBS_BOTH + _LEAD_VERBS_FEMININE_ONLY]
+)
+
+
+def _with_layout_cuts(
+    text: str, cuts: list[int], protected: list[tuple[int, int]], opening: bool
+) -> list[int]:
+    """``cuts`` with the ends of headlines, datelines and bylines added.
+
+    The lead-verb rule is tried only on the text's first sentence, and only
+    when the text goes on past a sentence end or a line break: a headline opens
+    a text that has a body, while a lone sentence has no headline.
+    """
+    result = [cuts[0]]
+    for i, (a, b) in enumerate(pairwise(cuts)):
+        lead = opening and i == 0 and _GOES_ON.search(text, a) is not None
+        for cut in _layout_cuts(text, a, b, lead):
+            k = bisect_right(protected, (cut, len(text)))
+            if result[-1] < cut < b and not (k and protected[k - 1][1] >= cut):
+                result.append(cut)
+        result.append(b)
+    return result
+
+
+def _layout_cuts(text: str, a: int, b: int, lead: bool) -> list[int]:
+    """Cut points inside the sentence ``[a, b)`` where a headline, dateline or
+    byline ends. Bylines, repeated headlines and lead verbs are looked for only
+    in the ``lead`` sentence (a text's first), where an article puts them.
+
+    A headline holds no comma, so nothing past the first comma is looked at
+    (a dateline may still hold one: "دبي، الإمارات (CNN)"), which bounds the
+    work per sentence.
+    """
+    while a < b and text[a].isspace():
+        a += 1
+    limit = min(b, a + _LAYOUT_WINDOW)
+    stop_match = _STOP.search(text, a, limit)
+    stop = stop_match.start() if stop_match else limit
+    cuts: list[int] = []
+    dateline = _first_dateline(text, a, stop, min(limit, stop + _DATELINE_TAIL), lead)
+    if lead:
+        head_end = dateline[0] if dateline else stop
+        bylines = _BYLINE.finditer(text, a, head_end)
+        byline = next((m for m in bylines if _is_byline(text, a, m)), None)
+        if byline is not None:
+            cuts.append(byline.start())
+        repeat = _repeated_headline(text, a, byline.start() if byline else head_end)
+        if repeat is not None:
+            cuts.append(repeat)
+        if dateline is None:
+            # After a byline the words before the verb are a name, not a headline.
+            after = (byline.end(), _NAME_MIN_WORDS) if byline else (a, _HEADLINE_MIN_WORDS)
+            verb = _lead_verb(text, after[0], stop, b, after[1])
+            if verb is not None:
+                cuts.append(verb)
+    if dateline is not None:
+        cuts.extend(dateline)
+    return sorted(pos for pos in set(cuts) if a < pos < b)
+
+
+def _first_dateline(text: str, a: int, stop: int, limit: int, lead: bool) -> tuple[int, ...] | None:
+    """Cut points of the first dateline that starts a sentence or follows a
+    headline-like unit: its start and, for a bare place-and-date dateline, its
+    end. Only a text holding a bracket, slash or dash can hold a credited one;
+    a bare one is looked for only in a text's first sentence, since a place and
+    a date elsewhere are part of a sentence ("وصل إلى بغداد 3 مايو")."""
+    credited = _CREDIT_HINT.search(text, a, limit) is not None
+    bare = lead and _DAY_MONTH_HINT.search(text, a, limit) is not None
+    for regex, wanted, is_bare in (
+        (_CREDITED_DATELINE, credited, False),
+        (_BARE_DATELINE, bare, True),
+    ):
+        if not wanted:
+            continue
+        for match in regex.finditer(text, a, limit):
+            if match.start() > stop:
+                break
+            # A two-word place ("المدينة المنورة") may be a headline's last
+            # word and a one-word place: try the match from its second word.
+            second = _TOKEN.search(text, match.start() + 1 + len(match.group().split()[0]))
+            for found in (match, second and regex.match(text, second.start(), limit)):
+                if found and _dateline_after_headline(text, a, found.start(), found.end()):
+                    return (found.start(), found.end()) if is_bare else (found.start(),)
+    return None
+
+
+def _dateline_after_headline(text: str, a: int, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` names a place (not a time, a source or a
+    word that carries a sentence on) and opens the sentence at ``a`` or follows
+    a headline-like unit there."""
+    before = [w.translate(_FOLD) for w in text[max(a, start - 60) : start].split()[-4:]]
+    words = [w.translate(_FOLD) for w in text[start:end].split()]
+    if (
+        not _SOURCE_WORDS.isdisjoint(before + words)
+        or not _TIME_WORDS.isdisjoint(words)
+        or _binds(words[0])
+        or any(len(w) > 1 and _binds(w) for w in words)
+    ):
+        return False
+    return start == a or _headline_before(text, a, start)
+
+
+def _is_byline(text: str, a: int, match: re.Match[str]) -> bool:
+    """Whether a byline keyword follows a headline and, without a colon, is
+    followed by a name ("كتب محمد علي", not "كتب عليها" or "كتب الأطفال")."""
+    name = match.group("name")
+    if name is not None:
+        folded = name.translate(_FOLD)
+        if folded.startswith("ال") or folded in _NOT_SUBJECTS or folded in _CLAUSE_MARKERS:
+            return False
+    return _headline_before(text, a, match.start())
+
+
+def _headline_before(text: str, a: int, pos: int) -> bool:
+    """Whether ``text[a:pos]`` can be a headline (or byline) that ends at ``pos``."""
+    unit = text[a:pos].rstrip()
+    words = [w.translate(_FOLD) for w in unit.split()]
+    return (
+        _HEADLINE_MIN_WORDS <= len(words) <= _HEADLINE_MAX_WORDS
+        and _STOP.search(unit) is None
+        and unit[-1] not in _OPEN_ENDS
+        and not _binds(words[-1])
+        and _COMPLEMENTISERS.isdisjoint(words)
+    )
+
+
+def _binds(word: str) -> bool:
+    """Whether the (folded) word carries the sentence on, also after the
+    conjunctions و and ف ("وبعد", "فقد")."""
+    return word in _BINDING or (word[:1] in "وف" and word[1:] in _BINDING)
+
+
+def _repeated_headline(text: str, a: int, limit: int) -> int | None:
+    """Where the text repeats its opening words: "عنوان الخبر عنوان الخبر ..." (a
+    headline printed twice, the second time as the body's first line)."""
+    words = list(_TOKEN.finditer(text, a, limit))
+    for n in range(_HEADLINE_MIN_WORDS, len(words) // 2 + 1):
+        head = text[a : words[n - 1].end()]
+        second = words[n].start()
+        after = second + len(head)
+        if text.startswith(head, second) and (after >= len(text) or text[after].isspace()):
+            return second
+    return None
+
+
+def _lead_verb(text: str, a: int, stop: int, b: int, min_words: int) -> int | None:
+    """Start of the verb that opens the body after a headline at ``a``.
+
+    News leads open with a past-tense verb followed by its subject ("أعلنت
+    الوزارة ..."); headlines are nominal or use the present tense. So the first
+    lead verb after at least ``min_words`` words is the body's start, unless
+    what comes before it is itself a clause: it opens with a lead verb or a
+    preposition, or holds "أن" or "الذي" (a reported or relative clause), or
+    the verb follows a word that carries the sentence on, or is followed by
+    "أن" or a preposition (the verb comes after its subject, or opens a
+    relative clause). After a dash or colon the verb follows a dateline or
+    byline whose start is unknown, and no cut is made there.
+    """
+    tokens = list(_TOKEN.finditer(text, a, stop))
+    words = [m.group().translate(_FOLD) for m in tokens[: _HEADLINE_MAX_WORDS + 1]]
+    if not words or words[0] in _ADVERBIAL_OPENERS:
+        return None
+    for i, word in enumerate(words):
+        if word in _CLAUSE_MARKERS or (word in _LEAD_VERBS and i == 0):
+            return None
+        if word not in _LEAD_VERBS or i < min_words:
+            continue
+        if _binds(words[i - 1]) or words[i - 1][-1] in _OPEN_ENDS:
+            continue
+        following = text[tokens[i].end() : b].split(maxsplit=_BODY_MIN_WORDS)
+        if len(following) >= _BODY_MIN_WORDS:
+            subject = following[0].translate(_FOLD)
+            if subject not in _COMPLEMENTISERS and subject not in _NOT_SUBJECTS:
+                return tokens[i].start()
+    return None

@@ -3,6 +3,7 @@ sentences and on real sentences loaded at run time from the shared corpus."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -207,6 +208,115 @@ def test_full_stop_at_the_end_of_a_parenthesis_does_not_end_the_sentence() -> No
     assert _one_sentence("وهذا الرقم (انظر الجدول 3.) أعلى من المتوقع.")
 
 
+# --- news layout that has lost its line breaks ---------------------------------------
+# A headline, a dateline and a byline end without punctuation; archive dumps
+# join them to the body with a space. Each rule must also leave normal text
+# (with its line breaks, or without any such unit) as it was.
+
+HEADLINE = "الجيش يستعيد السيطرة على المدينة"
+BODY = "أعلن الجيش اليوم استعادة السيطرة على المدينة بعد معارك عنيفة."
+NEXT = "وقال متحدث عسكري إن العملية انتهت."
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "القاهرة (رويترز) -",
+        "القاهرة ( رويترز ) -",
+        "دمشق - أ ف ب -",
+        "بيروت (الأناضول) —",
+        "بغداد 15-7 (أ ف ب) -",
+        "رفح (قطاع غزة) 15 - 7 (اف ب) -",
+        "دبي، الإمارات العربية المتحدة (CNN)--",
+        "القاهرة - «الحياة» -",
+        "واشنطن/ وكالات:",
+        "بكين 3 مايو / شينخوا /",
+        "نيو دلهي 11 مايو (د ب أ) -",
+    ],
+)
+def test_credited_dateline_after_a_headline_opens_the_body(dateline: str) -> None:
+    text = f"{HEADLINE} {dateline} {BODY} {NEXT}"
+    assert split_sentences(text) == [HEADLINE, f"{dateline} {BODY}", NEXT]
+
+
+def test_bare_place_and_date_dateline_is_a_unit_of_its_own() -> None:
+    for dateline in ("طوكيو 3 مايو", "القاهرة 2 مايو 08:29", "الرياض 25 شوال 1436 هـ"):
+        text = f"{HEADLINE} {dateline} {BODY} {NEXT}"
+        assert split_sentences(text) == [HEADLINE, dateline, BODY, NEXT]
+
+
+def test_dateline_on_its_own_line_is_left_as_it_is() -> None:
+    text = f"{HEADLINE}\nالقاهرة (رويترز) - {BODY}\nبكين 3 مايو\n{NEXT}"
+    assert split_sentences(text) == [HEADLINE, f"القاهرة (رويترز) - {BODY}", "بكين 3 مايو", NEXT]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وصل الوفد إلى بغداد 3 مايو الماضي وبدأ المحادثات مع المسؤولين.",
+        "وتنظر المحكمة في الطعن يوم الخميس 9 يونيو بحضور محامي الدفاع.",
+        "وذكرت وكالة الأنباء الأردنية (بترا) نقلا عن الوزير أن الطريق سيفتح غدا.",
+        "وقال المتحدث باسم حركة (حماس) - في تصريح مقتضب - إن الحركة ترفض العرض.",
+        "تحدث الوزير في 31 تشرين الأول 1832 عن الخطة الجديدة للبلاد.",
+    ],
+)
+def test_place_and_date_inside_a_sentence_is_not_a_dateline(text: str) -> None:
+    assert split_sentences(f"{text} {NEXT}") == [text, NEXT]
+
+
+def test_headline_ends_where_the_lead_verb_opens_the_body() -> None:
+    text = f"{HEADLINE} {BODY} {NEXT}"
+    assert split_sentences(text) == [HEADLINE, BODY, NEXT]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # the text opens with a verb: it is a body sentence, not a headline
+        "تراجعت صادرات القمح هذا الموسم أعلنت المزارع الصغيرة خسائر كبيرة.",
+        # a reported clause: the verb follows its subject
+        "أكد المدرب أن الفريق حقق الفوز رغم غياب ثلاثة لاعبين.",
+        # a relative clause after an indefinite noun
+        "وزعت البلدية على السكان نشرة أوضحت فيها مواعيد جمع النفايات.",
+        # a fronted adverbial
+        "خلال الشهر الماضي افتتح المجلس البلدي ثلاث حدائق عامة جديدة.",
+        # a verb that follows a word carrying the sentence on
+        "ازدحمت الطرق صباح اليوم عندما أغلقت الشرطة الجسر الرئيسي للصيانة.",
+    ],
+)
+def test_verb_inside_a_first_sentence_is_not_a_headline_end(first: str) -> None:
+    assert split_sentences(f"{first} {NEXT}") == [first, NEXT]
+
+
+def test_a_lone_sentence_has_no_headline() -> None:
+    assert _one_sentence("المعرض الدولي للكتاب في دورته العاشرة افتتح أبوابه للزوار صباح اليوم.")
+
+
+def test_lead_verb_rule_applies_to_the_first_sentence_only() -> None:
+    later = "الحكومة المصرية الجديدة في اجتماعها الأول أعلنت خطة للإصلاح الاقتصادي."
+    assert split_sentences(f"{BODY} {later}") == [BODY, later]
+
+
+@pytest.mark.parametrize("byline", ["بقلم سامي يوسف", "كتب: سامي يوسف", "تقرير: سامي يوسف"])
+def test_byline_after_a_headline_is_its_own_unit(byline: str) -> None:
+    text = f"{HEADLINE} {byline} {BODY} {NEXT}"
+    assert split_sentences(text) == [HEADLINE, byline, BODY, NEXT]
+
+
+def test_byline_words_inside_a_sentence_are_not_bylines() -> None:
+    for first in (
+        "قالت المنظمة في تقرير: إن الأوضاع الإنسانية تدهورت كثيرا.",
+        "علق التلاميذ على الجدار لوحة كتب عليها اسم المدرسة.",
+        "افتتح الوزير معرض كتب الأطفال في العاصمة صباح اليوم.",
+    ):
+        assert split_sentences(f"{first} {NEXT}") == [first, NEXT]
+
+
+def test_headline_printed_twice_ends_before_its_repeat() -> None:
+    text = f"{HEADLINE} {HEADLINE} {BODY} {NEXT}"
+    assert split_sentences(text) == [HEADLINE, HEADLINE, BODY, NEXT]
+
+
 # --- offsets and streaming -------------------------------------------------------------
 
 
@@ -328,3 +438,41 @@ def test_news_bodies_keep_urls_and_emails_whole(shared_data: Path) -> None:
             assert any(inner in s for s in split_sentences(body)), token
             checked += 1
     assert checked >= 20
+
+
+def _layout_boundaries(body: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Indexes of sentences that end with neither final punctuation nor a line
+    break after them: the cuts made by the news-layout rules."""
+    return [
+        i
+        for i, ((start, end), (following, _)) in enumerate(itertools.pairwise(spans))
+        if "\n" not in body[end:following]
+        and body[start:end].rstrip("\"'»«”“’)]")[-1:] not in ".؟?!…"
+    ]
+
+
+def test_news_bodies_get_no_one_word_fragments_from_layout_rules(shared_data: Path) -> None:
+    """Real article bodies keep their line breaks; the layout rules must not
+    cut a bare place name or any one-word piece off them."""
+    checked = 0
+    for body in _corpus_bodies(shared_data):
+        spans = sentence_spans(body)
+        for i in _layout_boundaries(body, spans):
+            for start, end in spans[i : i + 2]:
+                assert len(body[start:end].split()) > 1, body[start:end]
+            checked += 1
+    assert checked < 50  # rare in text that has its line breaks
+
+
+def test_padt_credited_datelines_open_a_sentence(shared_data: Path) -> None:
+    """Where a gold sentence opens with an agency dateline ("CITY D - M ( AGENCY ) -")
+    after a headline without punctuation, a predicted sentence opens there."""
+    dateline = re.compile(r"^\S+(?: \( [^)]+ \))? [٠-٩]+ - [٠-٩]+ \( [^)]+ \) -")
+    checked = 0
+    for doc in _gold(shared_data, "ud_padt_1.2_dev.jsonl"):
+        starts = {doc["text"][a:b] for a, b in sentence_spans(doc["text"])}
+        for sentence in doc["sentences"][1:]:
+            if dateline.match(sentence):
+                assert any(s.startswith(sentence[:40]) for s in starts), sentence[:60]
+                checked += 1
+    assert checked >= 5
