@@ -23,6 +23,8 @@ from pipeline.events.verbs import VerbEntry, verb_dictionary
 
 _ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
 _PLURAL_ENDINGS = ("ون", "وا")
+_HANDS = frozenset({"يد", "ايدي"})  # على يد, على أيدي: "at the hands of"
+_BY_FIRE = frozenset({"برصاص", "بنيران", "بايدي", "بيد"})
 
 
 @dataclass
@@ -75,8 +77,8 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     elif before:
         source = before[-1]
         target = after[0] if after else None
-        if word.value.passive and not after:
-            source, target = None, before[-1]
+        if word.value.passive and (not after or before[-1].role == "CVL"):
+            source, target = None, before[-1]  # ستة مدنيين قتلوا: civilians are victims
     elif after and _has_plural_subject(tokens[word.start]):
         target = after[0]  # يقاتلون التنظيم: the subject is in the verb
     elif len(after) >= 2 and not (word.value.passive and after[1].start - after[0].end > 2):
@@ -87,8 +89,9 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         else:
             source = after[0]
     agent = _by_agent(word.end, right, tokens, actors)
-    if agent:  # خطف ... من قبل أربعة مسلحين: the passive's agent
-        source, target = agent, (target if target is not agent else None)
+    if agent:  # خطف ... من قبل أربعة مسلحين: the passive's agent; the other is the victim
+        victim = target if target is not agent else source
+        source, target = agent, (victim if victim is not agent else None)
     return _expand(source, sent), _expand(target, sent)
 
 
@@ -106,11 +109,21 @@ def stimulus_arguments(word: Match[VerbEntry], sent: Sentence, frame: Frame | No
 
 def _by_agent(start: int, end: int, tokens: Sequence[Token],
               actors: list[ActorMention]) -> ActorMention | None:
-    """The actor after ``من قبل`` (by), the agent of a passive."""
+    """The actor after ``من قبل``, ``على يد`` (by) or ``برصاص``, ``بنيران`` (by
+    the fire of), a number between them: the agent of a passive."""
     for j in range(start, min(end, len(tokens) - 1)):
-        if tokens[j].norm == "من" and tokens[j + 1].norm == "قبل":
-            return next((m for m in actors if 0 < m.start - (j + 1) <= 2), None)
+        marker_end = _agent_marker_end(tokens, j)
+        if marker_end:
+            return next((m for m in actors if 0 <= m.start - marker_end <= 1), None)
     return None
+
+
+def _agent_marker_end(tokens: Sequence[Token], j: int) -> int | None:
+    """Where an agent marker starting at token ``j`` ends, if there is one."""
+    norm, following = tokens[j].norm, tokens[j + 1].norm
+    if (norm == "من" and following == "قبل") or (norm == "علي" and following in _HANDS):
+        return j + 2
+    return j + 1 if norm in _BY_FIRE else None
 
 
 def _has_plural_subject(token: Token) -> bool:

@@ -118,9 +118,11 @@ def verbal_forms(norm: str) -> frozenset[str]:
                 if base.endswith(subj):
                     forms.update(_weak_roots(base[: -len(subj)]))
     forms |= {w for f in list(forms) for w in _weak_roots(f)}
-    # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق.
+    # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق;
+    # nor does form VIII (افتعل): يعتصم -> اعتصم, يقتحمون -> اقتحم.
     if norm.removeprefix("و").removeprefix("ف").startswith(("ي", "ت", "ن")):
-        forms |= {"ا" + f for f in list(forms) if len(f) == 3}
+        forms |= {"ا" + f for f in list(forms)
+                  if len(f) == 3 or (len(f) == 4 and f[1] == "ت")}
     return frozenset(forms)
 
 
@@ -134,6 +136,18 @@ def _weak_roots(stem: str) -> set[str]:
     if len(stem) == 3 and stem[1] in "وي":
         return {stem, stem[0] + "ا" + stem[2]}
     return {stem} if len(stem) >= _MIN_STEM else set()
+
+
+def without_conjunction(norm: str) -> set[str]:
+    """A token with and without a leading و or ف, which may be the conjunction
+    or a root letter (وقعت "it happened", فتحت "she opened")."""
+    return {norm, *(norm[1:] for c in _CONJUNCTIONS if norm.startswith(c))}
+
+
+def is_perfect(norm: str, key: str) -> bool:
+    """Whether a verb token is a perfect (past) form of the verb ``key``: the
+    key starts it, after an optional conjunction (وقصفت, قامت, وقعت)."""
+    return any(stem.startswith(key) for stem in without_conjunction(norm))
 
 
 def dictionary_key(word: str) -> str:

@@ -14,13 +14,24 @@ from collections.abc import Sequence
 from datetime import date
 
 from pipeline.events.actors import ActorMention
-from pipeline.events.lexicon import Match, Token
+from pipeline.events.clauses import is_complementizer
+from pipeline.events.lexicon import (
+    Match,
+    Token,
+    dictionary_key,
+    is_perfect,
+    without_conjunction,
+)
 from pipeline.events.verbs import VerbEntry, verb_dictionary
 
 # Violence and protests: coded without actors, and only with incident evidence.
 INCIDENT_ROOTS = frozenset({"14", "18", "19", "20"})
 # Confidence factor for 0, 1, 2... pieces of evidence that an incident took place.
 _EVIDENCE_WEIGHT = (0.3, 0.5, 0.7, 0.85, 1.0, 1.0)
+_LONG_SENTENCE = 50  # tokens; longer sentences argue more than they report
+_CLAUSE_REACH = 10  # tokens read back from an event word to find its clause opener
+_STOPS = frozenset({".", "؛", ";", ":", "!", "،", ","})
+_KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
 
 
 def sentence_evidence(tokens: Sequence[Token], places: Sequence[Match],
@@ -45,19 +56,78 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
                 evidence: int, is_background: bool, paired: bool) -> float:
     """How much the sentence reads as a report of one incident (0 to 1).
 
-    0 when the violence is background to something else (``is_background``).
-    Otherwise the sentence's ``evidence`` adds up with both actors of the event
-    identified (``paired``) and a second word of the same family
-    (قتل ... في انفجار; protesters for protests)."""
-    if word.value.code[:2] == "14":  # protests are held on anniversaries, during trials...
+    0 for a question, and when the violence is background to other news: in
+    the whole sentence (``is_background``: history, a trial, statistics) or
+    in the event's own clause (:func:`_subordinate`). Protests are held on
+    anniversaries and during trials, and a protest verb in a relative clause
+    (المتظاهرون الذين تجمعوا) still reports the protest: for them only event
+    nouns are checked. Otherwise the sentence's ``evidence`` adds up with both
+    actors of the event identified (``paired``) and a second word of the same
+    family (قتل ... في انفجار; protesters for protests), and is discounted for
+    a long sentence (commentary more than a report) and a verb in the present."""
+    protest = word.value.code[:2] == "14"
+    if _question(tokens) or (not protest and is_background):
+        return 0.0
+    if (not protest or word.value.kind == "noun") and _subordinate(word, words, tokens):
+        return 0.0
+    if protest:
         evidence += any(w is not word and w.value.code[:2] == "14" for w in words)
         evidence += any(t.nominal & verb_dictionary().grammar.protesters for t in tokens)
-    elif is_background:
-        return 0.0
     else:
         evidence += any(w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words)
     evidence += paired
-    return _EVIDENCE_WEIGHT[min(evidence, len(_EVIDENCE_WEIGHT) - 1)]
+    evidence -= len(tokens) > _LONG_SENTENCE
+    evidence -= _imperfect(word, tokens)
+    return _EVIDENCE_WEIGHT[max(0, min(evidence, len(_EVIDENCE_WEIGHT) - 1))]
+
+
+def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
+                 tokens: Sequence[Token]) -> bool:
+    """The event is the cause, time or object of other news, read back from
+    the event word to the start of its clause: a subordinator (إثر مقتل, غداة
+    الهجوم, بعد أن خطف, ثالث هجوم), a word of talk whose object it is (أدان
+    الهجوم, اتهم ... بالتفجير), a pluperfect recap (وكان ... قد خطفوا), a relative
+    clause describing a person (الصحافي الذي اختطف). A relative clause or the
+    toll (أسفر عن مقتل) of an event noun shares that noun's status."""
+    grammar = verb_dictionary().grammar
+    talk_ends = {w.end for w in words if w.value.code[:2] not in INCIDENT_ROOTS}
+    incidents = {w.end: w for w in words if w.value.code[:2] in INCIDENT_ROOTS}
+    for j in range(word.start - 1, max(-1, word.start - _CLAUSE_REACH), -1):
+        token = tokens[j]
+        if token.nominal & grammar.subordinators or j + 1 in talk_ends:
+            return True
+        if token.norm.removeprefix("و") in _KANA:  # وكان المسلحون قد خطفوا: a recap
+            return True
+        if token.nominal & grammar.relatives:
+            # الصحافي الذي اختطف describes the journalist; غداة الهجوم الذي أسفر عن
+            # مقتل: the clause is as much background as the attack it describes.
+            antecedent = incidents.get(j)
+            return antecedent is None or _subordinate(antecedent, words, tokens)
+        if token.verbal & grammar.consequences:
+            # غداة هجوم شنه مسلحون، وأسفر عن مقتل: the toll shares its attack's status.
+            cause = next((w for w in reversed(words) if w.end <= j and w.end in incidents), None)
+            return cause is not None and _subordinate(cause, words, tokens)
+        if token.text in _STOPS or token.nominal & grammar.clause_breaks:
+            return False
+        if is_complementizer(token):
+            return j > 0 and bool(tokens[j - 1].nominal & grammar.subordinators)
+    return False
+
+
+def _imperfect(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A verb in the present (يستهدفون, تخطف): a habit or a general claim more
+    often than the report of an incident. After لم it is the past (لم تقصف)."""
+    if word.value.kind != "verb" or (
+            word.start and tokens[word.start - 1].norm.removeprefix("و") in {"لم", "فلم"}):
+        return False
+    norm = tokens[word.start].norm
+    return not is_perfect(norm, dictionary_key(word.phrase.split()[0])) and any(
+        stem.startswith(("ي", "ت", "ن")) for stem in without_conjunction(norm))
+
+
+def _question(tokens: Sequence[Token]) -> bool:
+    """A question asks about violence, it does not report it."""
+    return any(t.text in {"؟", "?"} for t in tokens) or tokens[0].norm in {"هل", "وهل", "فهل"}
 
 
 def hypothetical(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

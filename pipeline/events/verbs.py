@@ -48,6 +48,8 @@ class Grammar:
     place_words: frozenset[str]
     hypothetical: frozenset[str]
     background: frozenset[str]
+    subordinators: frozenset[str]
+    consequences: frozenset[str]
     protesters: frozenset[str]
 
 
@@ -105,6 +107,8 @@ def verb_dictionary() -> VerbDictionary:
         place_words=_keys(grammar_words["place_words"]),
         hypothetical=_keys(grammar_words["hypothetical"]),
         background=_keys(grammar_words["background"]),
+        subordinators=_keys(grammar_words["subordinators"]),
+        consequences=_keys(grammar_words["consequences"]),
         protesters=_keys(grammar_words["protesters"]),
     )
     return VerbDictionary(index, grammar)
