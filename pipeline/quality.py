@@ -12,7 +12,8 @@ What is checked, per dataset:
 - unique ids (article_id; article_id + sentence_idx; event_id; run_id + task);
 - the partition's own keys: ``source_id`` inside the files equals ``source=``;
 - dates in range: nothing published after the day the run covered (one day of
-  time-zone slack) or before ``EARLIEST``; events within a year of the day;
+  time-zone slack) or before ``EARLIEST``; events from ``EARLIEST_EVENT`` to a
+  year after the day;
 - values in range: sentence offsets, CAMEO quad class, Goldstein, confidence;
 - references: every sentence and event points to an article of the same
   (date, source) partition, every event to an existing sentence, and each
@@ -34,11 +35,10 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.schemas import SCHEMAS
+from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON, SCHEMAS
 from pipeline.storage import read_dataset
 
 EARLIEST = date(1990, 1, 1)  # before any Arabic news site; older dates are parse errors
-EVENT_HORIZON = timedelta(days=366)  # events may be announced for the coming year
 CLOCK_SLACK = timedelta(days=1)  # a UTC timestamp may fall on the next local day
 
 _UNIQUE_KEYS: dict[str, list[str]] = {
@@ -232,17 +232,17 @@ def _dates(dataset: str, table: pa.Table, day: date, today: date) -> list[CheckF
         f"partition date outside {EARLIEST.isoformat()}..{(today + CLOCK_SLACK).isoformat()}",
     )
     bounds = {
-        "articles": ("published_at", day + CLOCK_SLACK),
-        "events": ("event_date", day + EVENT_HORIZON),
+        "articles": ("published_at", EARLIEST, day + CLOCK_SLACK),
+        "events": ("event_date", EARLIEST_EVENT, day + EVENT_HORIZON),
     }
     if dataset not in bounds or bounds[dataset][0] not in table.column_names:
         return failures
-    column, latest = bounds[dataset]
+    column, earliest, latest = bounds[dataset]
     values = [v for v in table[column].to_pylist() if v is not None]
     as_dates = [v.date() if isinstance(v, datetime) else v for v in values]
-    bad = [v.isoformat() for v in as_dates if not EARLIEST <= v <= latest]
+    bad = [v.isoformat() for v in as_dates if not earliest <= v <= latest]
     failures += _failure("dates_in_range", bad,
-                         f"{column} outside {EARLIEST.isoformat()}..{latest.isoformat()}")
+                         f"{column} outside {earliest.isoformat()}..{latest.isoformat()}")
     return failures
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -20,6 +21,13 @@ import pyarrow as pa
 from pipeline.records import Article, Event, Reject, Sentence
 
 SCHEMA_VERSION = "1"
+
+# The range of ``events.event_date`` relative to the partition's date: articles
+# recall history (coded events may predate any news site), and events may be
+# announced for the coming year. The coder falls back to the publication date
+# outside it, and the quality checks enforce it.
+EARLIEST_EVENT = date(1900, 1, 1)
+EVENT_HORIZON = timedelta(days=366)
 
 
 def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:

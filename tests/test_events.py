@@ -225,3 +225,19 @@ def test_text_without_events_gives_no_events(text):
 def test_non_text_input_is_a_clear_error():
     with pytest.raises(TypeError, match="text must be str"):
         code_article(None, published=PUBLISHED)  # type: ignore[arg-type]
+
+
+def test_implausible_sentence_dates_fall_back_to_publication():
+    from datetime import date
+
+    from pipeline.events import code_article
+
+    published = date(2016, 6, 19)
+    # A date years after publication is a misreading, not news.
+    far = code_article("قصفت الطائرات الروسية مواقع المعارضة في حلب يوم 5 يونيو 2031.",
+                       published=published)
+    assert far and all(e.event_date == published for e in far)
+    # A date inside the window is kept.
+    near = code_article("قصفت الطائرات الروسية مواقع المعارضة في حلب أمس السبت.",
+                        published=published)
+    assert near and all(e.event_date == date(2016, 6, 18) for e in near)

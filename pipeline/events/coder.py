@@ -52,6 +52,7 @@ from pipeline.events.specificity import (
 )
 from pipeline.events.verbs import DEFAULT_CONFIDENCE, VerbEntry, verb_dictionary
 from pipeline.records import Actor, Event, Location
+from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
 CODER_VERSION = "akhbar-events-0.2"
@@ -113,7 +114,7 @@ def _code_sentence(
     sent = Sentence(tokens, mentions, actors, conjoined_groups(actors, tokens),
                      sentence_evidence(tokens, places, actors),
                      background(tokens, published))
-    event_date = (resolve_event_date(sentence, published) if published else None) or published
+    event_date = _event_date(sentence, published)
     absorbed = relative_clause_verbs(tokens, words)
     events: list[Event] = []
     for word in words:
@@ -243,3 +244,20 @@ def _unique(events: list[Event]) -> list[Event]:
         seen.add(key)
         kept.append(event)
     return kept
+
+
+def _event_date(sentence: str, published: date | None) -> date | None:
+    """The sentence's own date when it is plausible, else the publication date.
+
+    A mention resolved to more than a year after publication, or before
+    ``EARLIEST_EVENT``, is a misread (a street named after a date, a Hijri year
+    taken for a Gregorian one), not news: the publication date is the safer
+    answer, the same as for a sentence that names no date.
+    """
+    if published is None:
+        return None
+    resolved = resolve_event_date(sentence, published)
+    if resolved is None or not EARLIEST_EVENT <= resolved <= published + EVENT_HORIZON:
+        return published
+    return resolved
+
