@@ -8,10 +8,7 @@ and bodies that contain a known boilerplate line, before and after cleaning;
 how much text cleaning removed; the bodies that lost the largest share (to
 check by hand that only boilerplate went); and bodies per second.
 
-    .venv/bin/python -P benchmarks/cleaning.py [--data ../shared/data] [--limit N] [--show 20]
-
-``-P`` keeps the script's folder off ``sys.path`` (``benchmarks/pipeline.py``
-would otherwise shadow the ``pipeline`` package).
+    .venv/bin/python benchmarks/cleaning.py [--data ../shared/data] [--limit N] [--show 20]
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 import zlib
 from collections import Counter
@@ -29,16 +28,13 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-# Run as a script, benchmarks/ comes first on sys.path, where pipeline.py (the
-# pipeline benchmark) would shadow the package.
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from pipeline.events import code_article
+from pipeline.events.lexicon import tokenize
+from pipeline.events.verbs import verb_dictionary
+from pipeline.records import Event
+from pipeline.segment import sentence_spans
 
-from pipeline.events import code_article  # noqa: E402
-from pipeline.events.lexicon import tokenize  # noqa: E402
-from pipeline.events.verbs import verb_dictionary  # noqa: E402
-from pipeline.records import Event  # noqa: E402
-from pipeline.segment import sentence_spans  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 STRICT = 0.7  # a stricter confidence filter a user may apply on top of the shipped one
 ROOTS = {"ASSAULT": {"18", "19", "20"}, "PROTEST": {"14"}}

@@ -7,10 +7,7 @@ date accuracy, for ``pipeline.extract.extract_page`` and for
 ``trafilatura.extract`` / ``bare_extraction`` with default settings, in the same
 run. Also prints the time per page of each.
 
-    .venv/bin/python -P benchmarks/extraction.py [--data ../shared/data] [--show]
-
-``-P`` keeps the script's folder off ``sys.path`` (``benchmarks/pipeline.py``
-would otherwise shadow the ``pipeline`` package).
+    .venv/bin/python benchmarks/extraction.py [--data ../shared/data] [--show]
 """
 
 from __future__ import annotations

@@ -5,6 +5,14 @@ Thin wiring only: all logic lives in ``pipeline`` (which never imports Airflow).
 Tasks are mapped over sources so one bad source never fails the others, and
 only paths and small count dictionaries travel through XCom.
 
+Scaling out: each mapped task instance is one (date, source), the unit that
+owns its partitions, so a backfill of many dates and sources (many runs, up to
+``max_active_runs`` at once) spreads over every worker of the executor; fetches
+share the ``akhbar_fetch`` pool across all workers. Tasks hand over only URLs in
+the output store (bronze WARC, fetch rejects, ``_state``), never a worker's local
+files, so fetch and process of a source may run on different machines. Inside a
+``process`` task, ``$AKHBAR_WORKERS`` processes share the CPU-bound stages.
+
 Configuration (DAG params, overridable per run with ``--conf``):
 - ``sources``: source ids from sources.yaml (default: env ``AKHBAR_SOURCES_DEFAULT``
   as a comma list, else ``seeds``).

@@ -77,6 +77,63 @@ def run(date_: DateOpt, source: Annotated[str, typer.Option("--source")] = "seed
 
 
 @app.command()
+def backfill(
+    from_: Annotated[str, typer.Option("--from", help="First date, YYYY-MM-DD")],
+    to: Annotated[str, typer.Option("--to", help="Last date, YYYY-MM-DD (inclusive)")],
+    source: Annotated[list[str], typer.Option("--source", help="Source id (repeatable)")],
+    out: OutOpt = "data",
+    sources: SourcesOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo dates already complete")] = False,
+    dedup_window: Annotated[int | None, typer.Option(
+        "--dedup-window", help="Days apart within which duplicates are looked for; set "
+        "on a new output so each date's cost stays flat (default: all dates)")] = None,
+) -> None:
+    """Run every stage for each date of a range and each source; resumable.
+
+    Dates already complete are skipped (``--force`` redoes them); sources with
+    dumps or WARC inputs run only the dates their archives cover.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.backfill.runner import DONE
+    from pipeline.backfill.runner import backfill as run_backfill
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[articles]} articles"))
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task("backfill", total=None, articles=0)
+
+        def advance(result: Any) -> None:
+            articles = result.counts.get("articles", 0) if result.status == DONE else 0
+            done_articles = progress.tasks[bar].fields["articles"] + articles
+            progress.update(bar, advance=1, articles=done_articles,
+                            description=f"{result.day} {result.source_id} {result.status}")
+
+        summary = run_backfill(
+            _parse_date(from_), _parse_date(to), source, out, sources, force=force,
+            dedup_window=dedup_window, on_result=advance,
+            on_start=lambda total: progress.update(bar, total=total),
+        )
+    facts = summary.to_dict()
+    console.print(
+        f"backfill {facts['from']}..{facts['to']}: {facts['done']} done, "
+        f"{facts['skipped']} already complete, {facts['failed']} failed, "
+        f"{facts['not_archived']} with nothing archived; {facts['articles']} articles "
+        f"({facts['duplicates']} duplicates), {facts['sentences']} sentences, "
+        f"{facts['events']} events, {facts['rejects']} rejects in {facts['seconds']} s "
+        f"({facts['articles_per_second']} articles/s)"
+    )
+    for failure in facts["failures"]:
+        console.print(f"[red]failed[/red] {failure['date']} {failure['source']}: "
+                      f"{failure['error']}")
+    typer.echo(json.dumps(facts, ensure_ascii=False))
+    if not summary.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def report(date_: DateOpt, source: Annotated[str, typer.Option("--source")] = "seeds",
            out: OutOpt = "data") -> None:
     """Print what a run wrote: rows per dataset and a readable sample."""

@@ -30,16 +30,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON, SCHEMAS
+from pipeline.schemas import CLOCK_SLACK, EARLIEST, EARLIEST_EVENT, EVENT_HORIZON, SCHEMAS
 from pipeline.storage import read_dataset
-
-EARLIEST = date(1990, 1, 1)  # before any Arabic news site; older dates are parse errors
-CLOCK_SLACK = timedelta(days=1)  # a UTC timestamp may fall on the next local day
 
 _UNIQUE_KEYS: dict[str, list[str]] = {
     "articles": ["article_id"],

@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from pipeline import __version__
 from pipeline.boilerplate import BoilerplateModel
@@ -28,9 +27,13 @@ from pipeline.events import CODER_VERSION, code_article
 from pipeline.extract import EXTRACTOR_VERSION, ExtractionError, extract_page
 from pipeline.fetch import canonicalize_url, ingest
 from pipeline.language import is_arabic
+from pipeline.parallel import BatchPool, workers_from_env
 from pipeline.quality import check_run
 from pipeline.records import Article, RawPage, Reject, Sentence
+from pipeline.remote import exists, local_input, local_mirror, local_output
 from pipeline.schemas import (
+    CLOCK_SLACK,
+    EARLIEST,
     SCHEMA_VERSION,
     article_row,
     event_row,
@@ -59,6 +62,13 @@ def bronze_dir(out: str, day: date, source_id: str) -> str:
 def state_dir(out: str) -> str:
     """Persistent state shared by runs: seen URLs, dedup index, boilerplate."""
     return _join(out, "_state")
+
+
+def fetch_state_parts(source_id: str) -> tuple[str, ...]:
+    """The folders of ``_state`` the fetcher reads and writes for a source: its own
+    (seen URLs, HTTP validators) and the shared per-date index of archive inputs
+    (:mod:`pipeline.backfill.index`), so that an index built once is kept."""
+    return (source_id, "backfill/index")
 
 
 @dataclass
@@ -92,36 +102,52 @@ class RunSummary:
 def fetch_stage(source: Source, day: date, out: str) -> dict:
     """Discover and fetch a source's day into a WARC file (bronze).
 
-    Returns the WARC path and fetch counts; fetch-level rejects are kept as
+    Returns the WARC's URL and fetch counts; fetch-level rejects are kept as
     JSON Lines beside the WARC so that the process stage, the only writer of
-    the ``rejects`` partition, can include them.
+    the ``rejects`` partition, can include them. Both files and the source's
+    fetch state (seen URLs, HTTP validators) live in the output store, so the
+    process task may run on another machine: with an object-store root the
+    fetcher works on local copies that are uploaded when it succeeds.
     """
     folder = bronze_dir(out, day, source.id)
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    report = ingest(source, day, _join(folder, "pages.warc.gz"), state_dir(out))
-    rejects_path = _join(folder, "fetch_rejects.jsonl")
-    tmp = rejects_path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for reject in report.rejects:
-            fh.write(json.dumps(reject_row(reject), ensure_ascii=False) + "\n")
-    Path(tmp).replace(rejects_path)
-    return {"warc_path": str(report.warc_path), "rejects_path": rejects_path,
-            "counts": dict(report.counts)}
+    warc_url = _join(folder, "pages.warc.gz")
+    rejects_url = _join(folder, "fetch_rejects.jsonl")
+    with (
+        local_mirror(state_dir(out), fetch_state_parts(source.id)) as local_state,
+        local_output(warc_url) as warc_path,
+        local_output(rejects_url) as rejects_path,
+    ):
+        report = ingest(source, day, warc_path, local_state)
+        tmp = rejects_path.with_name(f".{rejects_path.name}.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for reject in report.rejects:
+                fh.write(json.dumps(reject_row(reject), ensure_ascii=False) + "\n")
+        tmp.replace(rejects_path)
+    return {"warc_path": warc_url, "rejects_path": rejects_url, "counts": dict(report.counts)}
 
 
-def _read_fetch_rejects(path: str) -> Iterator[Reject]:
-    if not Path(path).exists():
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            yield Reject(**json.loads(line))
+def _read_fetch_rejects(url: str) -> list[Reject]:
+    if not exists(url):
+        return []
+    with local_input(url) as path, open(path, encoding="utf-8") as fh:
+        return [Reject(**json.loads(line)) for line in fh]
+
+
+def load_boilerplate(out: str, source_id: str) -> BoilerplateModel | None:
+    """The source's learned boilerplate model, read through the output store (the
+    model's own loader goes through fsspec, which has no ``s3://`` support here)."""
+    url = BoilerplateModel.path_for(state_dir(out), source_id)
+    if not exists(url):
+        return None
+    with local_input(url) as path:
+        return BoilerplateModel.load(path)
 
 
 def build_article(page: RawPage, boilerplate: BoilerplateModel | None, day: date) -> Article:
     """Extract and clean one page into an :class:`Article` (raises ExtractionError)."""
     extracted = extract_page(page, boilerplate)
     canonical = canonicalize_url(page.url)
-    published = extracted.published or page.hint_published
+    published = _plausible(extracted.published, day) or _plausible(page.hint_published, day)
     basis = "published" if published is not None and published.date() == day else "archive"
     return Article(
         article_id=stable_id(canonical),
@@ -141,76 +167,122 @@ def build_article(page: RawPage, boilerplate: BoilerplateModel | None, day: date
     )
 
 
+def _plausible(published: datetime | None, day: date) -> datetime | None:
+    """A publication time, unless it is impossible for a page archived on ``day``
+    (a date guessed from a copyright line, a future date): such a guess is
+    dropped, so the article is placed by its archive date instead."""
+    if published is None or not EARLIEST <= published.date() <= day + CLOCK_SLACK:
+        return None
+    return published
+
+
+def _extract(page: RawPage | Reject, day: date,
+             boilerplate: BoilerplateModel | None) -> Article | Reject:
+    """One page to an article or a reject (runs in a worker process)."""
+    if isinstance(page, Reject):
+        return page
+    try:
+        return build_article(page, boilerplate, day)
+    except ExtractionError as exc:
+        return Reject(page.source_id, page.url, "extract", exc.reason, str(exc))
+    except Exception as exc:  # isolation boundary: a parser bug costs one page, not the run
+        return Reject(page.source_id, page.url, "extract", "unexpected_error", repr(exc))
+
+
+def _analyse(article: Article, day: date) -> tuple[list[Sentence], list[dict], Reject | None]:
+    """Sentences and event rows of one kept article (runs in a worker process).
+
+    A failure of the event coder on one article is recorded as a reject of
+    stage ``events`` (the article keeps its sentences, without events) rather
+    than failing the partition: the coder is heuristic code run over
+    arbitrary text.
+    """
+    spans = sentence_spans(article.body)
+    sentences = [Sentence(article.article_id, idx, article.body[start:end], start, end)
+                 for idx, (start, end) in enumerate(spans)]
+    if not is_arabic(article.language):
+        return sentences, [], None
+    reference = article.published_at.date() if article.published_at else day
+    try:
+        events = code_article(article.body, published=reference, title=article.title,
+                              spans=spans)
+    except Exception as exc:  # isolation boundary, as for extraction
+        return sentences, [], Reject(article.source_id, article.url, "events",
+                                     "unexpected_error", repr(exc))
+    return sentences, [event_row(article.article_id, ordinal, event, CODER_VERSION)
+                       for ordinal, event in enumerate(events)], None
+
+
 def process_pages(
     pages: Iterable[RawPage | Reject],
     day: date,
     dedup: DedupIndex,
     boilerplate: BoilerplateModel | None = None,
+    *,
+    workers: int = 1,
 ) -> PartitionData:
     """Extract, clean, deduplicate, segment and code one partition's pages.
 
-    Per-page failures become rejects; nothing here fails the whole run. Two
+    Per-page failures, expected or not, become rejects; nothing here fails the
+    whole run. Two
     pages with the same canonical URL give one article (the first kept, the
     second rejected as ``same_url``). Duplicates of another article keep their
     ``duplicate_of`` and get no sentences or events; non-Arabic articles are
     segmented but not event-coded (the coder is Arabic-only).
+
+    With ``workers > 1`` extraction, then segmentation and coding, run in a
+    process pool over bounded batches (:mod:`pipeline.parallel`); results come
+    back in input order, so the rows are the same for any number of workers.
+    Dedup runs in this process between the two: it needs the whole partition.
     """
     data = PartitionData()
     seen: set[str] = set()
-    for page in pages:
-        if isinstance(page, Reject):
-            data.rejects.append(page)
-            continue
-        try:
-            article = build_article(page, boilerplate, day)
-        except ExtractionError as exc:
-            data.rejects.append(Reject(page.source_id, page.url, "extract", exc.reason, str(exc)))
-            continue
-        if article.article_id in seen:
-            data.rejects.append(Reject(page.source_id, page.url, "dedup", "same_url",
-                                       f"canonical URL {article.canonical_url} seen in this run"))
-            continue
-        seen.add(article.article_id)
-        data.articles.append(article)
+    with BatchPool(workers) as pool:
+        for result in pool.map(_extract, pages, day, boilerplate):
+            if isinstance(result, Reject):
+                data.rejects.append(result)
+            elif result.article_id in seen:
+                data.rejects.append(Reject(
+                    result.source_id, result.url, "dedup", "same_url",
+                    f"canonical URL {result.canonical_url} seen in this run"))
+            else:
+                seen.add(result.article_id)
+                data.articles.append(result)
 
-    dedup.assign(data.articles)
+        dedup.assign(data.articles)
 
-    for article in data.articles:
-        if article.duplicate_of is not None:
-            continue
-        spans = sentence_spans(article.body)
-        data.sentences.extend(
-            Sentence(article.article_id, idx, article.body[start:end], start, end)
-            for idx, (start, end) in enumerate(spans)
-        )
-        if not is_arabic(article.language):
-            continue
-        reference = article.published_at.date() if article.published_at else day
-        events = code_article(article.body, published=reference, title=article.title, spans=spans)
-        data.events.extend(
-            event_row(article.article_id, ordinal, event, CODER_VERSION)
-            for ordinal, event in enumerate(events)
-        )
+        kept = (article for article in data.articles if article.duplicate_of is None)
+        for sentences, events, reject in pool.map(_analyse, kept, day):
+            data.sentences.extend(sentences)
+            data.events.extend(events)
+            if reject is not None:
+                data.rejects.append(reject)
     return data
 
 
 def process_stage(
     source: Source, day: date, out: str, warc_path: str, rejects_path: str | None = None,
-    *, run_id: str | None = None,
+    *, run_id: str | None = None, workers: int | None = None,
 ) -> RunSummary:
     """Turn a (date, source) WARC into the four silver partitions, atomically each.
 
-    After writing, data-quality checks run on what was written; their result is
-    recorded in the ``runs`` manifest, and a failure raises ``QualityError``
-    (so the task fails visibly) before the dedup index learns the batch.
+    ``warc_path`` and ``rejects_path`` are paths or URLs in the output store
+    (what :func:`fetch_stage` returned). ``workers`` processes share the
+    CPU-bound stages (default: ``$AKHBAR_WORKERS``, else 1); the rows written
+    do not depend on it. After writing, data-quality checks run on what was
+    written; their result is recorded in the ``runs`` manifest, and a failure
+    raises ``QualityError`` (so the task fails visibly) before the dedup index
+    learns the batch.
     """
     started = datetime.now(UTC)
     dedup = DedupIndex(_join(state_dir(out), "dedup"))
-    boilerplate = BoilerplateModel.load_for(state_dir(out), source.id)
-    pages: Iterator[RawPage | Reject] = iter_pages(warc_path, source.id, day)
-    data = process_pages(pages, day, dedup, boilerplate)
+    boilerplate = load_boilerplate(out, source.id)
+    with local_input(warc_path) as local_warc:
+        pages: Iterator[RawPage | Reject] = iter_pages(local_warc, source.id, day)
+        data = process_pages(pages, day, dedup, boilerplate,
+                             workers=workers_from_env() if workers is None else workers)
     if rejects_path:
-        data.rejects[:0] = list(_read_fetch_rejects(rejects_path))
+        data.rejects[:0] = _read_fetch_rejects(rejects_path)
 
     tables = {
         "articles": to_table("articles", (article_row(a, EXTRACTOR_VERSION)

@@ -22,6 +22,12 @@ from pipeline.records import Article, Event, Reject, Sentence
 
 SCHEMA_VERSION = "1"
 
+# Plausible publication times: nothing before any Arabic news site (older
+# dates are parse errors), nothing after the partition's day (a UTC timestamp
+# may fall on the next local day).
+EARLIEST = date(1990, 1, 1)
+CLOCK_SLACK = timedelta(days=1)
+
 # The range of ``events.event_date`` relative to the partition's date: articles
 # recall history (coded events may predate any news site), and events may be
 # announced for the coming year. The coder falls back to the publication date

@@ -41,6 +41,20 @@ class LocalFile:
 
 
 @dataclass(frozen=True)
+class DumpInput:
+    """A corpus dump to backfill from: ``pattern`` is an absolute path or glob.
+
+    JSON Lines files (``.jsonl``, ``.jsonl.gz``) hold one article per line
+    (url, title, date, body); any other file is one plain-text article like the
+    seed (headline on the first line, then an optional dateline, then the body),
+    archived as if fetched from ``url_prefix`` + its file name.
+    """
+
+    pattern: str
+    url_prefix: str | None = None
+
+
+@dataclass(frozen=True)
 class Source:
     """One news outlet: where to discover its articles and how politely to fetch."""
 
@@ -62,10 +76,27 @@ class Source:
     allow_private: bool = False
     local_files: list[LocalFile] = field(default_factory=list)
     user_agent: str | None = None
+    # Archive inputs for backfills (see pipeline.backfill): corpus dumps, and
+    # WARC files (paths, globs, http(s) URLs, or a CC-NEWS ``warc.paths.gz``).
+    dumps: list[DumpInput] = field(default_factory=list)
+    warc_inputs: list[str] = field(default_factory=list)
+    # Hosts whose archived records belong to this source (subdomains included).
+    # WARC inputs default to the ``home`` host; dumps keep every record unless set.
+    domains: list[str] = field(default_factory=list)
 
     def archive_url(self, day: date) -> str | None:
         """The archive page URL for ``day``, if the source has one."""
         return self.archive_pattern.format(date=day) if self.archive_pattern else None
+
+    @property
+    def has_archive_inputs(self) -> bool:
+        """Backfills of this source read dumps or WARC files."""
+        return bool(self.dumps or self.warc_inputs)
+
+    @property
+    def discovers_on_web(self) -> bool:
+        """The source has feeds, sitemaps or an archive page to discover URLs from."""
+        return bool(self.feeds or self.sitemaps or self.archive_pattern)
 
 
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:
@@ -124,6 +155,12 @@ def _parse_source(entry: Any, where: str, base: Path) -> Source:
         raise SourceConfigError(
             f"{where}.local_files: an offline source cannot also have feeds, sitemaps or an archive"
         )
+    dumps = _dumps(entry.get("dumps", []), f"{where}.dumps", base)
+    warc_inputs = _warc_inputs(entry.get("warc_inputs", []), f"{where}.warc_inputs", base)
+    if local_files and (dumps or warc_inputs):
+        raise SourceConfigError(
+            f"{where}.local_files: an offline source cannot also have dumps or warc_inputs"
+        )
     return Source(
         id=source_id,
         name=_require_str(entry, "name", where),
@@ -140,6 +177,9 @@ def _parse_source(entry: Any, where: str, base: Path) -> Source:
         allow_private=allow_private,
         local_files=local_files,
         user_agent=_optional_str(entry, "user_agent", where),
+        dumps=dumps,
+        warc_inputs=warc_inputs,
+        domains=_domains(entry.get("domains", []), f"{where}.domains"),
     )
 
 
@@ -222,3 +262,61 @@ def _local_files(values: Any, where: str, base: Path) -> list[LocalFile]:
             )
         )
     return files
+
+
+def _is_url(value: str) -> bool:
+    return urlsplit(value).scheme in ("http", "https")
+
+
+def _local_pattern(value: str, base: Path) -> str:
+    """An absolute path or glob; relative ones are read from the YAML file's folder."""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else base / path)
+
+
+def _dumps(values: Any, where: str, base: Path) -> list[DumpInput]:
+    if not isinstance(values, list):
+        raise SourceConfigError(f"{where}: expected a list")
+    dumps = []
+    for i, value in enumerate(values):
+        item = f"{where}[{i}]"
+        if isinstance(value, str):
+            value = {"path": value}
+        if not isinstance(value, dict):
+            raise SourceConfigError(f"{item}: expected a path or a mapping with path, url_prefix")
+        unknown = sorted(set(value) - {"path", "url_prefix"})
+        if unknown:
+            raise SourceConfigError(f"{item}.{unknown[0]}: unknown field")
+        prefix = value.get("url_prefix")
+        dumps.append(DumpInput(
+            pattern=_local_pattern(_require_str(value, "path", item), base),
+            url_prefix=None if prefix is None else _url(prefix, f"{item}.url_prefix"),
+        ))
+    return dumps
+
+
+def _warc_inputs(values: Any, where: str, base: Path) -> list[str]:
+    if not isinstance(values, list):
+        raise SourceConfigError(f"{where}: expected a list of paths, globs or URLs")
+    inputs = []
+    for i, value in enumerate(values):
+        if not isinstance(value, str) or not value.strip():
+            raise SourceConfigError(f"{where}[{i}]: expected a path, glob or http(s) URL")
+        value = value.strip()
+        inputs.append(value if _is_url(value) else _local_pattern(value, base))
+    return inputs
+
+
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def _domains(values: Any, where: str) -> list[str]:
+    if not isinstance(values, list):
+        raise SourceConfigError(f"{where}: expected a list of host names")
+    domains = []
+    for i, value in enumerate(values):
+        host = value.strip().lower().removeprefix("www.") if isinstance(value, str) else ""
+        if not _HOST.fullmatch(host):
+            raise SourceConfigError(f"{where}[{i}]: not a host name (like example.com)")
+        domains.append(host)
+    return domains

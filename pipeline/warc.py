@@ -307,7 +307,10 @@ def _record_to_page(record: ArcWarcRecord, source_id: str, day: date) -> RawPage
         return Reject(source_id, url, "warc", reason, detail)
 
     if record.rec_headers.get_header("WARC-Truncated"):
-        return reject("truncated", record.rec_headers.get_header("WARC-Truncated") or "")
+        # The crawler cut this body (length or time limit); the file itself is
+        # intact, so replay goes on with the next record.
+        return reject("truncated_by_crawler",
+                      record.rec_headers.get_header("WARC-Truncated") or "")
     body = record.content_stream().read(MAX_PAGE_BYTES + 1)
     if len(body) > MAX_PAGE_BYTES:
         return reject("too_large", f"more than {MAX_PAGE_BYTES} bytes")

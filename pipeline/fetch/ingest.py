@@ -2,8 +2,10 @@
 
 This is the single entry point the pipeline and the DAG call. Web sources go
 through discovery and the polite client; sources with ``local_files`` (the
-offline seeds) are written as WARC ``resource`` records, so that every source
-reaches extraction the same way, through :func:`pipeline.warc.iter_pages`.
+offline seeds) are written as WARC ``resource`` records, and so are the day's
+records of a source's archive inputs (corpus dumps, WARC files, CC-NEWS; see
+:mod:`pipeline.backfill`), so that every source reaches extraction the same
+way, through :func:`pipeline.warc.iter_pages`.
 
 Nothing a page or a document does can fail the run: each problem becomes a
 ``Reject`` (stage ``discover`` or ``fetch``) and a ``metadata`` record in the
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from pipeline.backfill.index import day_entries, source_inputs
 from pipeline.fetch.conditional import ConditionalCache
 from pipeline.fetch.discover import discover
 from pipeline.fetch.http import FetchError, FetchResult, PoliteClient
@@ -65,7 +68,9 @@ def ingest(
     with BronzeWriter(warc_path, source.id, day) as writer:
         if source.local_files:
             _ingest_local(source, day, seen, writer, report, ingested)
-        else:
+        if source.has_archive_inputs:
+            _ingest_archive(source, day, seen, writer, report, ingested, state_dir)
+        if source.discovers_on_web or not (source.local_files or source.has_archive_inputs):
             settings = settings or FetchSettings.from_env()
             cache = ConditionalCache(Path(state_dir) / source.id / "http_cache")
             _ingest_web(source, day, seen, writer, report, ingested, settings, cache)
@@ -139,6 +144,40 @@ def _ingest_local(
         content_type = "text/html" if item.path.suffix.lower() in _HTML_SUFFIXES else "text/plain"
         # The capture time of a local file is its logical date: re-runs write identical WARCs.
         writer.write_resource(url, body, content_type, datetime.combine(day, time(), UTC))
+        counts["fetched"] += 1
+        ingested.append(url)
+
+
+def _ingest_archive(
+    source: Source,
+    day: date,
+    seen: set[str],
+    writer: BronzeWriter,
+    report: IngestReport,
+    ingested: list[str],
+    state_dir: str | Path,
+) -> None:
+    """The day's records of the source's dumps and WARC files, from their
+    per-date index (built on first use; see :mod:`pipeline.backfill.index`)."""
+    counts = report.counts
+    for entry in day_entries(source_inputs(source, day, day), day, state_dir):
+        fields = entry.payload
+        if entry.is_reject:
+            counts["failed"] += 1
+            reject = Reject(source.id, fields["url"], fields["stage"], fields["reason"],
+                            fields["detail"])
+            _record_reject(writer, report, reject)
+            continue
+        counts["discovered"] += 1
+        url = canonicalize_url(fields["url"])
+        if url in seen:
+            counts["duplicate"] += 1
+            continue
+        counts["new"] += 1
+        when = datetime.fromisoformat(fields["when"]) if fields["when"] else None
+        # The archive's own capture time: re-runs write identical records.
+        writer.write_resource(fields["url"], fields["text"].encode("utf-8"),
+                              fields["content_type"], when or datetime.combine(day, time(), UTC))
         counts["fetched"] += 1
         ingested.append(url)
 
