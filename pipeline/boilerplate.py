@@ -88,18 +88,9 @@ class BoilerplateModel:
         """Where a source's model lives under the run state (local path or URL)."""
         return f"{state_dir.rstrip('/')}/boilerplate/{source_id}.json"
 
-    @classmethod
-    def load_for(cls, state_dir: str, source_id: str) -> BoilerplateModel | None:
-        """The stored model of one source, or None before anything was learned."""
-        path = cls.path_for(state_dir, source_id)
-        fs, _, (local,) = fsspec.get_fs_token_paths(path)
-        return cls.load(path) if fs.exists(local) else None
-
-    def save_for(self, state_dir: str, source_id: str) -> str:
-        """Store this model as the given source's model; returns the path."""
-        path = self.path_for(state_dir, source_id)
-        self.save(path)
-        return path
+    def learned_keys(self, source_id: str) -> frozenset[str]:
+        """The matching keys learned for one source (to tell whether a model grew)."""
+        return frozenset(self.lines.get(source_id, {}))
 
     @classmethod
     def load(cls, path: str | Path) -> BoilerplateModel:

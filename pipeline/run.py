@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from pipeline import __version__
-from pipeline.boilerplate import BoilerplateModel
+from pipeline.boilerplate import BoilerplateLearner, BoilerplateModel
+from pipeline.clean import clean_body
 from pipeline.dedup import DedupIndex
 from pipeline.events import CODER_VERSION, code_article
 from pipeline.extract import EXTRACTOR_VERSION, ExtractionError, extract_page
@@ -79,6 +80,8 @@ class PartitionData:
     sentences: list[Sentence] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    # The source's boilerplate model after learning from this partition.
+    boilerplate: BoilerplateModel | None = None
 
 
 @dataclass
@@ -249,6 +252,7 @@ def process_pages(
                 seen.add(result.article_id)
                 data.articles.append(result)
 
+        data.boilerplate = _learn_boilerplate(data.articles, boilerplate)
         dedup.assign(data.articles)
 
         kept = (article for article in data.articles if article.duplicate_of is None)
@@ -258,6 +262,35 @@ def process_pages(
             if reject is not None:
                 data.rejects.append(reject)
     return data
+
+
+def _learn_boilerplate(
+    articles: list[Article], previous: BoilerplateModel | None
+) -> BoilerplateModel | None:
+    """Count this partition's lines into the source's model; when that learns a
+    new recurring line (a footer seen in enough of tonight's articles), clean
+    the partition's bodies again with it, so even the first night drops it."""
+    if not articles:
+        return previous
+    source_id = articles[0].source_id
+    learner = BoilerplateLearner(previous=previous)
+    for article in articles:
+        learner.add(source_id, article.body)
+    learned = learner.model()
+    before = previous.learned_keys(source_id) if previous else frozenset()
+    if learned.learned_keys(source_id) - before:
+        for article in articles:
+            article.body = clean_body(article.title, article.body, learned,
+                                      source_id=source_id, authors=article.authors)
+    return learned
+
+
+def save_boilerplate(out: str, source_id: str, model: BoilerplateModel) -> None:
+    """Store the source's model under the run state, in the output store."""
+    with local_output(BoilerplateModel.path_for(state_dir(out), source_id)) as path:
+        tmp = path.with_name(f".{path.name}.tmp")
+        model.save(tmp)
+        tmp.replace(path)
 
 
 def process_stage(
@@ -314,6 +347,8 @@ def process_stage(
     for report in reports:
         report.raise_for_failures()
     dedup.commit(data.articles)
+    if data.boilerplate is not None and data.boilerplate is not boilerplate:
+        save_boilerplate(out, source.id, data.boilerplate)
     return RunSummary(source.id, day, counts, paths)
 
 

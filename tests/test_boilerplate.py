@@ -100,15 +100,6 @@ def test_a_line_added_by_hand_to_the_file_is_honoured(tmp_path) -> None:
     assert BoilerplateModel.load(path).is_boilerplate("site", "تابعونا على تويتر")
 
 
-def test_state_directory_layout(tmp_path) -> None:
-    state = str(tmp_path / "_state")
-    assert BoilerplateModel.load_for(state, "site") is None
-    written = _learner_with("site", 20, FOOTER).model(min_count=5).save_for(state, "site")
-    assert written.endswith("/boilerplate/site.json")
-    loaded = BoilerplateModel.load_for(state, "site")
-    assert loaded is not None and loaded.is_boilerplate("site", FOOTER)
-
-
 def test_unknown_file_format_is_a_clear_error(tmp_path) -> None:
     path = tmp_path / "site.json"
     path.write_text('{"format_version": 99, "sources": {}}', encoding="utf-8")

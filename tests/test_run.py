@@ -38,3 +38,37 @@ def test_impossible_publication_dates_are_dropped():
     article = build_article(_page(future, date(2016, 6, 19)), None, date(2016, 6, 19))
     assert article.published_at is None
     assert article.date_basis == "archive"
+
+
+FOOTER = "لمتابعة آخر الأخبار حمّلوا تطبيقنا على الهاتف"
+
+
+def _text_page(i: int, day: date) -> RawPage:
+    body = "\n".join([
+        f"عنوان الخبر رقم {i} عن اجتماع الحكومة",
+        f"قالت الحكومة في بيان اليوم إنها ناقشت الملف رقم {i} مع الوزراء المعنيين.",
+        f"وأضاف البيان أن القرار النهائي بشأن الملف {i} سيصدر خلال الأسبوع المقبل.",
+        FOOTER,
+    ])
+    return RawPage(source_id="site", url=f"https://news.example/{i}", archive_date=day,
+                   text=body)
+
+
+def test_a_footer_recurring_tonight_is_learned_removed_and_stored(tmp_path):
+    from pipeline.dedup import DedupIndex
+    from pipeline.run import load_boilerplate, process_pages, save_boilerplate
+
+    day = date(2016, 6, 19)
+    pages = [_text_page(i, day) for i in range(8)]
+    data = process_pages(pages, day, DedupIndex(str(tmp_path / "dedup")))
+    assert len(data.articles) == 8
+    for article in data.articles:
+        assert FOOTER not in article.body
+        assert "القرار النهائي" in article.body  # the real paragraphs stay
+    save_boilerplate(str(tmp_path), "site", data.boilerplate)
+    stored = load_boilerplate(str(tmp_path), "site")
+    assert stored is not None and stored.is_boilerplate("site", FOOTER)
+    # A line seen in a single article is not boilerplate: it stays.
+    single = process_pages([_text_page(0, day)], day, DedupIndex(str(tmp_path / "other")))
+    assert FOOTER in single.articles[0].body
+    assert single.boilerplate.learned_keys("site") == frozenset()
