@@ -97,17 +97,29 @@ def akhbar_nightly():
         print(f"process {source.id}: {summary.counts}")
         return summary.to_dict()
 
-    @task
-    def report(summaries: list[dict]) -> dict:
-        """Log totals over sources; the return value is the run's XCom summary."""
-        totals: dict[str, int] = {}
+    @task(outlets=[ARTICLES])
+    def settle(summaries: list[dict]) -> dict:
+        """Re-process partitions whose duplicate answers went stale because sources
+        of the same date ran in parallel; log totals over sources."""
+        from datetime import date
+
+        from pipeline.run import settle as settle_partitions
+        from pipeline.sources import load_sources
+
+        summaries = list(summaries)
+        stale = [(date.fromisoformat(day), source_id)
+                 for summary in summaries for day, source_id in summary["stale"]]
+        context = get_current_context()
+        left = settle_partitions(context["params"]["out"], stale, load_sources(),
+                                 run_id=context["run_id"])
+        totals: dict[str, int] = {"resettled": len(set(stale))}
         for summary in summaries:
             for key, value in summary["counts"].items():
                 totals[key] = totals.get(key, 0) + value
-        print(f"akhbar nightly totals: {totals}")
+        print(f"akhbar nightly totals: {totals}; still stale: {left}")
         return totals
 
-    report(process.expand(fetched=fetch.expand(source_id=list_sources())))
+    settle(process.expand(fetched=fetch.expand(source_id=list_sources())))
 
 
 akhbar_nightly()

@@ -92,6 +92,9 @@ class RunSummary:
     day: date
     counts: dict[str, int]
     paths: dict[str, str]
+    # Partitions written earlier whose duplicate answers this run made stale
+    # (see :func:`settle`).
+    stale: list[tuple[date, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -99,6 +102,7 @@ class RunSummary:
             "date": self.day.isoformat(),
             "counts": self.counts,
             "paths": self.paths,
+            "stale": [[day.isoformat(), source_id] for day, source_id in self.stale],
         }
 
 
@@ -346,10 +350,44 @@ def process_stage(
     })
     for report in reports:
         report.raise_for_failures()
-    dedup.commit(data.articles)
+    # Naming the partition also clears its old signatures when it has no articles now.
+    stale = dedup.commit(data.articles, partitions=[(day, source.id)])
     if data.boilerplate is not None and data.boilerplate is not boilerplate:
         save_boilerplate(out, source.id, data.boilerplate)
-    return RunSummary(source.id, day, counts, paths)
+    return RunSummary(source.id, day, counts, paths, stale)
+
+
+MAX_SETTLE_ROUNDS = 3
+
+
+def settle(
+    out: str, stale: list[tuple[date, str]], sources: dict[str, Source],
+    *, run_id: str | None = None,
+) -> list[tuple[date, str]]:
+    """Re-process, in date order, partitions whose duplicate answers are stale.
+
+    Partitions of one date processed in parallel (the nightly DAG maps sources)
+    cannot see each other, and a backfilled earlier date can change the
+    canonical copy of a later one. Re-running a partition from its bronze WARC
+    gives it the answer an in-order run would; that may flag others, so this
+    repeats up to ``MAX_SETTLE_ROUNDS`` times and returns what is still stale.
+    """
+    pending = sorted(set(stale))
+    for _ in range(MAX_SETTLE_ROUNDS):
+        if not pending:
+            break
+        flagged: set[tuple[date, str]] = set()
+        for day, source_id in pending:
+            if source_id not in sources:  # no longer configured: left as reported
+                flagged.add((day, source_id))
+                continue
+            folder = bronze_dir(out, day, source_id)
+            summary = process_stage(sources[source_id], day, out,
+                                    _join(folder, "pages.warc.gz"),
+                                    _join(folder, "fetch_rejects.jsonl"), run_id=run_id)
+            flagged.update(summary.stale)
+        pending = sorted(flagged)
+    return pending
 
 
 def run(day: date, source_id: str, out: str, sources_path: str | None = None) -> RunSummary:

@@ -72,3 +72,42 @@ def test_a_footer_recurring_tonight_is_learned_removed_and_stored(tmp_path):
     single = process_pages([_text_page(0, day)], day, DedupIndex(str(tmp_path / "other")))
     assert FOOTER in single.articles[0].body
     assert single.boilerplate.learned_keys("site") == frozenset()
+
+
+def test_settle_gives_parallel_sources_the_in_order_duplicate_answer(tmp_path, seed_text):
+    """Two papers print the same story on the same day. When the copy that ranks
+    later is processed first (as mapped tasks may), it is canonical until
+    ``settle`` re-processes it; afterwards exactly one copy is canonical."""
+    import pyarrow.dataset as ds
+    import yaml
+
+    from pipeline.fetch import canonicalize_url
+    from pipeline.run import run, settle
+    from pipeline.schemas import stable_id
+    from pipeline.sources import load_sources
+
+    (tmp_path / "story.txt").write_text(seed_text, encoding="utf-8")
+    urls = {name: f"https://{name}.example/2016/06/19/story" for name in ("papera", "paperb")}
+    entries = [{"id": name, "name": name, "home": f"https://{name}.example/",
+                "local_files": [{"path": "story.txt", "url": url, "date": "2016-06-19"}]}
+               for name, url in urls.items()]
+    sources_path = tmp_path / "sources.yaml"
+    sources_path.write_text(yaml.safe_dump({"sources": entries}, allow_unicode=True),
+                            encoding="utf-8")
+    ids = {name: stable_id(canonicalize_url(url)) for name, url in urls.items()}
+    first, second = sorted(ids, key=ids.get, reverse=True)  # the later-ranked copy first
+    out = str(tmp_path / "out")
+    day = date(2016, 6, 19)
+
+    run(day, first, out, str(sources_path))
+    summary = run(day, second, out, str(sources_path))
+    assert summary.stale == [(day, first)]
+    assert settle(out, summary.stale, load_sources(sources_path)) == []
+
+    articles = ds.dataset(f"{out}/articles", partitioning="hive").to_table().to_pylist()
+    canonical = [a for a in articles if a["duplicate_of"] is None]
+    assert [a["source_id"] for a in canonical] == [second]
+    copy = next(a for a in articles if a["source_id"] == first)
+    assert copy["duplicate_of"] == ids[second]
+    sentences = ds.dataset(f"{out}/sentences", partitioning="hive").to_table()
+    assert set(sentences.column("source").to_pylist()) == {second}

@@ -29,7 +29,7 @@ from pipeline.backfill.index import days_with_entries, source_inputs
 from pipeline.dedup import DedupSettings
 from pipeline.dedup.store import SignatureStore
 from pipeline.remote import exists, is_local, local_input, local_output
-from pipeline.run import run, state_dir
+from pipeline.run import run, settle, state_dir
 from pipeline.sources import Source, load_sources
 
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
@@ -215,7 +215,11 @@ def backfill(
             result = DayResult(task.day, task.source.id, SKIPPED)
         else:
             try:
-                counts = run(task.day, task.source.id, out, sources_path).counts
+                done = run(task.day, task.source.id, out, sources_path)
+                # A source ranked before an earlier-processed one on the same day
+                # (or a date backfilled before later ones) makes their answers stale.
+                settle(out, done.stale, known)
+                counts = done.counts
             except Exception as exc:  # one bad day must not stop the range
                 result = DayResult(task.day, task.source.id, FAILED,
                                    error=f"{type(exc).__name__}: {exc}"[:1000])
