@@ -29,6 +29,9 @@ from airflow.sdk import Asset, Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+# Updated whenever partitions are (re)written; the event carries them in its extra
+# ({"out": root, "partitions": [[date, source_id], ...]}) for downstream DAGs such
+# as akhbar_event_counts.
 ARTICLES = Asset(name="akhbar_articles", uri="file:///akhbar/articles")
 
 DEFAULT_SOURCES = [s for s in os.environ.get("AKHBAR_SOURCES_DEFAULT", "seeds").split(",") if s]
@@ -95,6 +98,8 @@ def akhbar_nightly():
                                 fetched["warc_path"], fetched["rejects_path"],
                                 run_id=context["run_id"])
         print(f"process {source.id}: {summary.counts}")
+        context["outlet_events"][ARTICLES].extra = {
+            "out": context["params"]["out"], "partitions": [[summary.day.isoformat(), source.id]]}
         return summary.to_dict()
 
     @task(outlets=[ARTICLES])
@@ -112,6 +117,9 @@ def akhbar_nightly():
         context = get_current_context()
         left = settle_partitions(context["params"]["out"], stale, load_sources(),
                                  run_id=context["run_id"])
+        context["outlet_events"][ARTICLES].extra = {
+            "out": context["params"]["out"],
+            "partitions": sorted({(day.isoformat(), source_id) for day, source_id in stale})}
         totals: dict[str, int] = {"resettled": len(set(stale))}
         for summary in summaries:
             for key, value in summary["counts"].items():

@@ -132,12 +132,26 @@ RUNS = pa.schema(
     ]
 )
 
+EVENT_COUNTS = pa.schema(
+    [
+        _f("source_code", pa.string(), "CAMEO code of the acting actor ('' when uncoded)",
+           nullable=False),
+        _f("target_code", pa.string(), "CAMEO code of the target ('' when uncoded)",
+           nullable=False),
+        _f("root_code", pa.string(), "CAMEO root code", nullable=False),
+        _f("events", pa.int64(), "Events that happened (negated ones excluded)", nullable=False),
+        _f("articles", pa.int64(), "Distinct articles they were coded from", nullable=False),
+        _f("goldstein_sum", pa.float64(), "Sum of Goldstein values", nullable=False),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "sentences": SENTENCES,
     "events": EVENTS,
     "rejects": REJECTS,
     "runs": RUNS,
+    "event_counts": EVENT_COUNTS,
 }
 
 # Sort keys, so readers can prune row groups.
@@ -147,6 +161,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "events": ["article_id", "sentence_idx", "event_id"],
     "rejects": ["stage", "url"],
     "runs": ["started_at"],
+    "event_counts": ["root_code", "source_code", "target_code"],
 }
 
 

@@ -43,3 +43,11 @@ def test_pipeline_library_never_imports_airflow():
         if "import airflow" in path.read_text() or "from airflow" in path.read_text()
     ]
     assert offenders == []
+
+
+def test_event_counts_dag_is_triggered_by_the_nightly_articles_asset(dagbag):
+    nightly = dagbag.dags["akhbar_nightly"]
+    produced = {outlet.uri for task in nightly.tasks for outlet in task.outlets}
+    consumer = dagbag.dags["akhbar_event_counts"]
+    consumed = {asset.uri for asset in consumer.timetable.asset_condition.objects}
+    assert consumed and consumed <= produced

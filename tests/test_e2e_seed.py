@@ -25,8 +25,13 @@ def _read(out: Path, dataset: str):
 
 
 @pytest.fixture(scope="module")
-def seed_run(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("airflow")
+def airflow_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("airflow")
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory, airflow_home) -> Path:
+    home = airflow_home
     out = tmp_path_factory.mktemp("data")
     dags_test(home, "akhbar_nightly", DAY, {"sources": ["seeds"], "out": str(out)})
     # A second run of the same date must replace the partitions, not add rows.
@@ -141,3 +146,26 @@ def test_cli_run_matches_airflow_run(seed_run, tmp_path):
         ours = sorted(_read(tmp_path, dataset).to_pylist(), key=lambda r: r[key])
         theirs = sorted(_read(seed_run, dataset).to_pylist(), key=lambda r: r[key])
         assert ours == theirs, dataset
+
+
+def test_articles_asset_event_names_the_partition_for_downstream_dags(seed_run, airflow_home):
+    """The nightly DAG's asset events tell akhbar_event_counts what to rebuild; the
+    aggregate it runs then counts the seed's events per actor pair and root."""
+    import json
+    import sqlite3
+
+    from pipeline.aggregate import aggregate_events
+    from pipeline.storage import read_dataset
+
+    with sqlite3.connect(airflow_home / "airflow.db") as db:
+        extras = [json.loads(row[0]) for row in db.execute(
+            "SELECT extra FROM asset_event WHERE source_task_id = 'process'")]
+    assert extras and all(e["partitions"] == [[DAY, "seeds"]] for e in extras)
+    assert all(e["out"] == str(seed_run) for e in extras)
+
+    day = __import__("datetime").date(2016, 6, 19)
+    aggregate_events(str(seed_run), day, "seeds")
+    counts = read_dataset(str(seed_run), "event_counts", day=day, source_id="seeds").to_pylist()
+    events = [e for e in _events(seed_run) if not e["negated"]]
+    assert sum(row["events"] for row in counts) == len(events)
+    assert any(row["root_code"] == "19" and row["target_code"] == "SYRREB" for row in counts)
