@@ -81,7 +81,8 @@ def akhbar_nightly():
         from pipeline.sources import load_sources
 
         out = get_current_context()["params"]["out"]
-        fetched = fetch_stage(load_sources()[source_id], _run_day(), out)
+        fetched = fetch_stage(load_sources()[source_id], _run_day(), out,
+                              run_id=get_current_context()["run_id"])
         fetched["source_id"] = source_id
         print(f"fetch {source_id}: {fetched['counts']}")
         return fetched

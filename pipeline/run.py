@@ -106,7 +106,7 @@ class RunSummary:
         }
 
 
-def fetch_stage(source: Source, day: date, out: str) -> dict:
+def fetch_stage(source: Source, day: date, out: str, *, run_id: str | None = None) -> dict:
     """Discover and fetch a source's day into a WARC file (bronze).
 
     Returns the WARC's URL and fetch counts; fetch-level rejects are kept as
@@ -114,8 +114,11 @@ def fetch_stage(source: Source, day: date, out: str) -> dict:
     the ``rejects`` partition, can include them. Both files and the source's
     fetch state (seen URLs, HTTP validators) live in the output store, so the
     process task may run on another machine: with an object-store root the
-    fetcher works on local copies that are uploaded when it succeeds.
+    fetcher works on local copies that are uploaded when it succeeds. The
+    counts (discovered, new, duplicate, fetched, failed) also go to the
+    ``runs`` manifest as a ``fetch`` row.
     """
+    started = datetime.now(UTC)
     folder = bronze_dir(out, day, source.id)
     warc_url = _join(folder, "pages.warc.gz")
     rejects_url = _join(folder, "fetch_rejects.jsonl")
@@ -130,7 +133,26 @@ def fetch_stage(source: Source, day: date, out: str) -> dict:
             for reject in report.rejects:
                 fh.write(json.dumps(reject_row(reject), ensure_ascii=False) + "\n")
         tmp.replace(rejects_path)
+    _record(out, "fetch", source.id, day, started, run_id, dict(report.counts), [])
     return {"warc_path": warc_url, "rejects_path": rejects_url, "counts": dict(report.counts)}
+
+
+def _record(out: str, task: str, source_id: str, day: date, started: datetime,
+            run_id: str | None, counts: dict[str, int], failures: list[str]) -> None:
+    """One row of the ``runs`` manifest for a finished stage."""
+    record_run(out, {
+        "run_id": run_id or f"cli__{started.isoformat()}",
+        "task": task,
+        "source_id": source_id,
+        "logical_date": day,
+        "started_at": started,
+        "finished_at": datetime.now(UTC),
+        "status": "failed" if failures else "success",
+        "counts": list(counts.items()),
+        "quality_failures": failures,
+        "akhbar_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+    })
 
 
 def _read_fetch_rejects(url: str) -> list[Reject]:
@@ -335,19 +357,7 @@ def process_stage(
 
     reports = check_run(out, day, source.id, DATASETS)
     failures = [message for report in reports for message in report.messages]
-    record_run(out, {
-        "run_id": run_id or f"cli__{started.isoformat()}",
-        "task": "process",
-        "source_id": source.id,
-        "logical_date": day,
-        "started_at": started,
-        "finished_at": datetime.now(UTC),
-        "status": "failed" if failures else "success",
-        "counts": list(counts.items()),
-        "quality_failures": failures,
-        "akhbar_version": __version__,
-        "schema_version": SCHEMA_VERSION,
-    })
+    _record(out, "process", source.id, day, started, run_id, counts, failures)
     for report in reports:
         report.raise_for_failures()
     # Naming the partition also clears its old signatures when it has no articles now.
@@ -393,7 +403,9 @@ def settle(
 def run(day: date, source_id: str, out: str, sources_path: str | None = None) -> RunSummary:
     """Fetch then process one (date, source): the CLI's ``akhbar run``."""
     source = load_sources(sources_path)[source_id]
-    fetched = fetch_stage(source, day, out)
-    summary = process_stage(source, day, out, fetched["warc_path"], fetched["rejects_path"])
+    run_id = f"cli__{datetime.now(UTC).isoformat()}"
+    fetched = fetch_stage(source, day, out, run_id=run_id)
+    summary = process_stage(source, day, out, fetched["warc_path"], fetched["rejects_path"],
+                            run_id=run_id)
     summary.counts.update({f"fetch_{k}": v for k, v in fetched["counts"].items()})
     return summary

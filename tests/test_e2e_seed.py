@@ -169,3 +169,20 @@ def test_articles_asset_event_names_the_partition_for_downstream_dags(seed_run, 
     events = [e for e in _events(seed_run) if not e["negated"]]
     assert sum(row["events"] for row in counts) == len(events)
     assert any(row["root_code"] == "19" and row["target_code"] == "SYRREB" for row in counts)
+
+
+def test_runs_manifest_records_fetch_and_process_of_each_dag_run(seed_run):
+    from pipeline.storage import read_dataset
+
+    runs = read_dataset(str(seed_run), "runs").to_pylist()
+    by_task: dict[str, list[dict]] = {}
+    for row in runs:
+        by_task.setdefault(row["task"], []).append(row)
+    # Two DAG runs of the same date: two rows per stage, all successful.
+    assert len(by_task["fetch"]) == 2 and len(by_task["process"]) == 2
+    assert all(row["status"] == "success" and row["quality_failures"] == [] for row in runs)
+    fetch_counts = dict(by_task["fetch"][0]["counts"])
+    assert fetch_counts["fetched"] == 1 and fetch_counts["failed"] == 0
+    assert dict(by_task["process"][0]["counts"])["articles"] == 1
+    fetch_runs = {row["run_id"] for row in by_task["fetch"]}
+    assert fetch_runs == {row["run_id"] for row in by_task["process"]}
