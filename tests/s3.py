@@ -19,6 +19,8 @@ import httpx
 import pyarrow.fs as pafs
 import pytest
 
+from tests.processes import stop_process
+
 ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
 REGION = "us-east-1"
@@ -58,12 +60,7 @@ def moto_server(timeout: float = 60.0) -> Iterator[str]:
                 time.sleep(0.1)
         yield endpoint
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=10)
 
 
 def s3_env(endpoint: str) -> dict[str, str]:

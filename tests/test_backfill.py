@@ -17,7 +17,6 @@ import sys
 import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -30,19 +29,11 @@ from pipeline.backfill.dates import parse_moment, record_date
 from pipeline.backfill.runner import backfill
 from pipeline.cli import app
 from pipeline.sources import SourceConfigError, load_sources
+from tests.corpus_dates import corpus_moment
 
 AKHBAR = str(Path(sys.executable).parent / "akhbar")
 DATASETS = ("articles", "sentences", "events", "rejects")
 PER_DAY = 3
-
-
-def _parse_any(value: str) -> datetime:
-    """The test's own reading of the corpus date formats (RFC 822 or ISO 8601)."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = parsedate_to_datetime(value)
-    return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
 
 
 def _pick_days(records: list[dict], corpus: str, days: int) -> list[dict]:
@@ -50,7 +41,7 @@ def _pick_days(records: list[dict], corpus: str, days: int) -> list[dict]:
     by_day: dict[date, list[dict]] = defaultdict(list)
     for record in records:
         if record["corpus"] == corpus and record.get("body") and record.get("date"):
-            by_day[_parse_any(record["date"]).date()].append(record)
+            by_day[corpus_moment(record["date"]).date()].append(record)
     for start in sorted(by_day):
         span = [start + timedelta(days=i) for i in range(days)]
         if all(len(by_day[d]) >= PER_DAY for d in span):
@@ -74,7 +65,7 @@ def corpus(shared_data: Path, tmp_path_factory) -> dict:
         "id": "corpus", "name": "Corpus sample", "home": "https://example.org/",
         "dumps": ["dump.jsonl.gz"],
     }]}), encoding="utf-8")
-    days = sorted({_parse_any(r["date"]).date() for r in published + crawled})
+    days = sorted({corpus_moment(r["date"]).date() for r in published + crawled})
     return {"sources": str(sources), "dump": folder / "dump.jsonl.gz", "published": published,
             "crawled": crawled, "first": days[0], "last": days[-1]}
 
@@ -136,7 +127,7 @@ def test_every_record_lands_in_its_day_with_its_date_basis(corpus, reference):
         if record["url"] in rejected:
             continue
         row = rows[record["url"]]
-        moment = _parse_any(record["date"])
+        moment = corpus_moment(record["date"])
         assert row["date"] == moment.date().isoformat() and row["date_basis"] == "published"
         assert row["published_at"] == moment
         assert row["title"] == " ".join(record["title"].split())
@@ -144,11 +135,11 @@ def test_every_record_lands_in_its_day_with_its_date_basis(corpus, reference):
         if record["url"] in rejected:
             continue
         row = rows[record["url"]]
-        assert row["date"] == _parse_any(record["date"]).date().isoformat()  # the crawl day
+        assert row["date"] == corpus_moment(record["date"]).date().isoformat()  # the crawl day
         # A crawl time is never taken for a publication time.
         assert row["published_at"] is None or row["date_basis"] == "archive" or (
             row["published_at"].date().isoformat() == row["date"])
-        assert row["published_at"] != _parse_any(record["date"])
+        assert row["published_at"] != corpus_moment(record["date"])
     kept = len(rows) + len(rejected & {r["url"] for r in corpus["published"] + corpus["crawled"]})
     assert kept == len(corpus["published"]) + len(corpus["crawled"])
     assert articles.num_rows == len(set(articles.column("article_id").to_pylist()))
@@ -157,7 +148,7 @@ def test_every_record_lands_in_its_day_with_its_date_basis(corpus, reference):
 
 def test_days_without_archived_records_are_not_run(corpus, reference):
     out, summary = reference
-    covered = {_parse_any(r["date"]).date() for r in corpus["published"] + corpus["crawled"]}
+    covered = {corpus_moment(r["date"]).date() for r in corpus["published"] + corpus["crawled"]}
     span = (corpus["last"] - corpus["first"]).days + 1
     assert summary["done"] == len(covered) and summary["not_archived"] == span - len(covered)
     written = {p.name for p in (out / "articles").iterdir()}
@@ -180,7 +171,7 @@ def test_rerunning_one_middle_date_changes_nothing(corpus, reference, tmp_path):
     ref_out, _ = reference
     out = tmp_path / "out"
     _cli_backfill(corpus, out)
-    middle = sorted({_parse_any(r["date"]).date() for r in corpus["published"]})[1]
+    middle = sorted({corpus_moment(r["date"]).date() for r in corpus["published"]})[1]
     result = CliRunner().invoke(app, [
         "backfill", "--from", middle.isoformat(), "--to", middle.isoformat(), "--source",
         "corpus", "--out", str(out), "--sources", corpus["sources"], "--force"])
@@ -192,7 +183,8 @@ def test_an_error_in_the_middle_of_a_date_then_resume_equals_an_uninterrupted_ru
         corpus, reference, tmp_path, monkeypatch):
     ref_out, _ = reference
     out = tmp_path / "out"
-    days = sorted({_parse_any(r["date"]).date() for r in corpus["published"] + corpus["crawled"]})
+    records = corpus["published"] + corpus["crawled"]
+    days = sorted({corpus_moment(r["date"]).date() for r in records})
     broken_day = days[len(days) // 2]
     real_write = pipeline.run.write_partition
 

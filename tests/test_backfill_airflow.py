@@ -20,8 +20,7 @@ import sqlite3
 import subprocess
 import time
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -31,20 +30,13 @@ import yaml
 
 from pipeline.backfill.runner import backfill
 from tests.airflow_env import BIN, PROJECT_ROOT, airflow_env
+from tests.corpus_dates import corpus_moment
 
 pytestmark = pytest.mark.slow
 DAG_ID = "akhbar_nightly"
 DATASETS = ("articles", "sentences", "events", "rejects")
 DAYS, PER_DAY = 3, 3
 WAIT_SECONDS = 420
-
-
-def _day(value: str) -> date:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = parsedate_to_datetime(value)
-    return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC).date()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +47,7 @@ def dump_source(shared_data: Path, tmp_path_factory) -> dict:
         for line in fh:
             record = json.loads(line)
             if record["corpus"] == "antcorpus.multisource.data" and record.get("body"):
-                by_day[_day(record["date"])].append(record)
+                by_day[corpus_moment(record["date"]).date()].append(record)
     first = next(d for d in sorted(by_day)
                  if all(len(by_day[d + timedelta(days=i)]) >= PER_DAY for i in range(DAYS)))
     folder = tmp_path_factory.mktemp("dump")

@@ -30,6 +30,7 @@ import pytest
 
 from pipeline.storage import filesystem_for, read_dataset
 from tests.airflow_env import BIN, PROJECT_ROOT, airflow, airflow_env
+from tests.processes import stop_process
 
 pytest_plugins = ["s3"]
 pytestmark = pytest.mark.slow
@@ -158,12 +159,7 @@ def local_executor(tmp_path: Path, monkeypatch) -> Iterator[Path]:
                 time.sleep(0.5)
         yield home
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, timeout=30)
 
 
 def test_nightly_dag_under_local_executor_writes_only_to_the_bucket(
