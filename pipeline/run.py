@@ -60,6 +60,12 @@ def bronze_dir(out: str, day: date, source_id: str) -> str:
     return _join(out, "_bronze", f"date={day.isoformat()}", f"source={source_id}")
 
 
+def bronze_files(out: str, day: date, source_id: str) -> tuple[str, str]:
+    """The (WARC, fetch rejects) URLs of a (date, source), as fetch writes them."""
+    folder = bronze_dir(out, day, source_id)
+    return _join(folder, "pages.warc.gz"), _join(folder, "fetch_rejects.jsonl")
+
+
 def state_dir(out: str) -> str:
     """Persistent state shared by runs: seen URLs, dedup index, boilerplate."""
     return _join(out, "_state")
@@ -119,9 +125,7 @@ def fetch_stage(source: Source, day: date, out: str, *, run_id: str | None = Non
     ``runs`` manifest as a ``fetch`` row.
     """
     started = datetime.now(UTC)
-    folder = bronze_dir(out, day, source.id)
-    warc_url = _join(folder, "pages.warc.gz")
-    rejects_url = _join(folder, "fetch_rejects.jsonl")
+    warc_url, rejects_url = bronze_files(out, day, source.id)
     with (
         local_mirror(state_dir(out), fetch_state_parts(source.id)) as local_state,
         local_output(warc_url) as warc_path,
@@ -391,10 +395,8 @@ def settle(
             if source_id not in sources:  # no longer configured: left as reported
                 flagged.add((day, source_id))
                 continue
-            folder = bronze_dir(out, day, source_id)
             summary = process_stage(sources[source_id], day, out,
-                                    _join(folder, "pages.warc.gz"),
-                                    _join(folder, "fetch_rejects.jsonl"), run_id=run_id)
+                                    *bronze_files(out, day, source_id), run_id=run_id)
             flagged.update(summary.stale)
         pending = sorted(flagged)
     return pending
