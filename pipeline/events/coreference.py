@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.events.actors import ActorMention, actor_dictionary
-from pipeline.events.lexicon import Match, Token, dictionary_key
+from pipeline.events.lexicon import Match, Token, dictionary_key, has_article
 
 
 @dataclass
@@ -75,8 +75,7 @@ def _possessive(tokens: Sequence[Token], mention: ActorMention) -> bool:
 
 def _definite(tokens: Sequence[Token]) -> bool:
     """الجيش, بوزارة الدفاع: a bare definite agent refers back; قوات does not."""
-    return any(t.norm.removeprefix("و").removeprefix("ف").startswith(("ال", "بال", "لل", "كال"))
-               for t in tokens)
+    return any(has_article(t) for t in tokens)
 
 
 def _learn_name(tokens: Sequence[Token], mention: ActorMention,

@@ -35,6 +35,7 @@ _NOUN_SUFFIXES = (
     "ه", "يه", "ي", "ون", "ين", "يون", "يين", "ات", "ان", "تان", "تين",
     "ها", "هم", "هما", "ا",  # the last one: accusative tanween (مسلحا, شخصا)
 )
+_POSSESSIVES = frozenset({"ه", "ها", "هم", "هما"})
 _NON_NISBA_SUFFIXES = tuple(s for s in _NOUN_SUFFIXES if s not in {"ي", "يه", "يين", "يون"})
 _FEMININE_PLURALS = ("ات", "تان", "تين")
 _VERB_PREFIXES = ("ي", "ت", "ن", "ا", "س", "سي", "ست", "سن", "ل")
@@ -72,7 +73,15 @@ def _prefix_forms(word: str, prefixes: Iterable[str]) -> set[str]:
     return {f for f in forms if len(f) >= _MIN_STEM or f == word}
 
 
-@lru_cache(maxsize=131072)
+# Token forms are cached per distinct token: 32k tokens cover ~90% of a news
+# day's tokens; the inner caches only serve dictionary loading and tokens the
+# outer cache dropped. Larger caches bought no speed (measured on 1,500
+# articles) and cost ~50 MiB per worker, memory that grew with the corpus.
+_TOKENS_CACHED = 32768
+_FORMS_CACHED = 4096
+
+
+@lru_cache(maxsize=_FORMS_CACHED)
 def nominal_forms(norm: str, *, nisba: bool = True) -> frozenset[str]:
     """Article-less forms of a normalised noun/adjective/name token.
 
@@ -94,10 +103,13 @@ def nominal_forms(norm: str, *, nisba: bool = True) -> frozenset[str]:
                 forms.add(stem[: -len(suffix)])
                 if suffix in _FEMININE_PLURALS:  # غارات -> غاره, the singular
                     forms.add(stem[: -len(suffix)] + "ه")
+                elif suffix in _POSSESSIVES and stem[-len(suffix) - 1] == "ت":
+                    # Teh marbuta is spelled ت before a pronoun: مسؤوليتها -> مسؤوليه.
+                    forms.add(stem[: -len(suffix) - 1] + "ه")
     return frozenset(forms)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=_FORMS_CACHED)
 def verbal_forms(norm: str) -> frozenset[str]:
     """Forms of a normalised verb token without conjunction, person affixes
     and object pronouns (``وقصفتهم`` gives ``قصف``; ``يستهدفون`` gives
@@ -144,6 +156,13 @@ def without_conjunction(norm: str) -> set[str]:
     return {norm, *(norm[1:] for c in _CONJUNCTIONS if norm.startswith(c))}
 
 
+def has_article(token: Token, *, dative: bool = True) -> bool:
+    """The token carries the article, after a conjunction or a preposition
+    (الجيش, والمظاهرة, بالهجوم; with ``dative``, also للجيش)."""
+    norm = token.norm.removeprefix("و").removeprefix("ف")
+    return norm.startswith(("ال", "بال", "كال", *(("لل",) if dative else ())))
+
+
 def is_perfect(norm: str, key: str) -> bool:
     """Whether a verb token is a perfect (past) form of the verb ``key``: the
     key starts it, after an optional conjunction (وقصفت, قامت, وقعت)."""
@@ -160,10 +179,10 @@ def dictionary_key(word: str) -> str:
     return _strip_article(normalize_word(word))
 
 
-@lru_cache(maxsize=131072)
-def _token_forms(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
+@lru_cache(maxsize=_TOKENS_CACHED)
+def _token_forms(text: str) -> tuple[str, frozenset[str], frozenset[str], bool]:
     norm = normalize_word(text)
-    return norm, nominal_forms(norm), verbal_forms(norm)
+    return norm, nominal_forms(norm), verbal_forms(norm), bool(_WORD.search(text))
 
 
 def tokenize(sentence: str, offset: int = 0) -> list[Token]:
@@ -176,9 +195,7 @@ def tokenize(sentence: str, offset: int = 0) -> list[Token]:
             start = cursor
         end = start + len(piece)
         cursor = end
-        norm, nominal, verbal = _token_forms(piece)
-        tokens.append(Token(piece, offset + start, offset + end, norm, nominal, verbal,
-                            bool(_WORD.search(piece))))
+        tokens.append(Token(piece, offset + start, offset + end, *_token_forms(piece)))
     return tokens
 
 
@@ -203,11 +220,15 @@ class PhraseIndex(Generic[T]):
     def __init__(self, *, verbal: bool = False) -> None:
         self._verbal = verbal
         self._by_first: dict[str, list[tuple[tuple[str, ...], T, str]]] = {}
+        # The first keys as a set: most tokens start no phrase, and one set
+        # intersection (in C) tells so faster than a look-up per word form.
+        self._first_keys: set[str] = set()
 
     def add(self, phrase: str, value: T) -> None:
         keys = tuple(dictionary_key(w) for w in simple_word_tokenize(phrase))
         if not keys:
             raise ValueError(f"empty dictionary phrase: {phrase!r}")
+        self._first_keys.add(keys[0])
         bucket = self._by_first.setdefault(keys[0], [])
         bucket.append((keys, value, phrase))
         bucket.sort(key=lambda item: -len(item[0]))
@@ -219,8 +240,8 @@ class PhraseIndex(Generic[T]):
         """The longest phrase starting at token ``i``, if any."""
         best: Match[T] | None = None
         best_rank = (0, 0)
-        for form in self._forms(tokens[i]):
-            for keys, value, phrase in self._by_first.get(form, ()):
+        for form in self._forms(tokens[i]) & self._first_keys:
+            for keys, value, phrase in self._by_first[form]:
                 end = i + len(keys)
                 # Prefer more words, then the least-stripped reading: ضربات is
                 # "strikes" (ضربات) before it is "he hit" (ضرب).
@@ -234,9 +255,13 @@ class PhraseIndex(Generic[T]):
     def find_all(self, tokens: Sequence[Token]) -> list[Match[T]]:
         """Non-overlapping longest matches, left to right."""
         found: list[Match[T]] = []
+        first_keys = self._first_keys
         i = 0
         while i < len(tokens):
-            match = self.match_at(tokens, i) if tokens[i].is_word else None
+            token = tokens[i]
+            match = None
+            if token.is_word and not first_keys.isdisjoint(self._forms(token)):
+                match = self.match_at(tokens, i)
             if match:
                 found.append(match)
                 i = match.end

@@ -22,13 +22,15 @@ from pipeline.events.lexicon import (
     is_perfect,
     without_conjunction,
 )
-from pipeline.events.verbs import VerbEntry, verb_dictionary
+from pipeline.events.verbs import DEFAULT_CONFIDENCE, VerbEntry, verb_dictionary
 
 # Violence and protests: coded without actors, and only with incident evidence.
 INCIDENT_ROOTS = frozenset({"14", "18", "19", "20"})
 # Confidence factor for 0, 1, 2... pieces of evidence that an incident took place.
 _EVIDENCE_WEIGHT = (0.3, 0.5, 0.7, 0.85, 1.0, 1.0)
-_LONG_SENTENCE = 50  # tokens; longer sentences argue more than they report
+# Tokens; longer sentences argue more than they report, and much longer ones
+# are commentary that lists incidents (each limit takes one piece of evidence off).
+_LONG_SENTENCES = (50, 80)
 _CLAUSE_REACH = 10  # tokens read back from an event word to find its clause opener
 _STOPS = frozenset({".", "؛", ";", ":", "!", "،", ","})
 _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
@@ -61,22 +63,34 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     in the event's own clause (:func:`_subordinate`). Protests are held on
     anniversaries and during trials, and a protest verb in a relative clause
     (المتظاهرون الذين تجمعوا) still reports the protest: for them only event
-    nouns are checked. Otherwise the sentence's ``evidence`` adds up with both
-    actors of the event identified (``paired``) and a second word of the same
-    family (قتل ... في انفجار; protesters for protests), and is discounted for
-    a long sentence (commentary more than a report) and a verb in the present."""
+    nouns are checked, and a present verb right after the protesters
+    (:func:`_describes_protesters`). 0 also when an accusation, claim or
+    investigation comes before the event word (:func:`_alleged`), and for a
+    weak protest word (تجمع, مظاهرة) without protesters in the sentence.
+    Otherwise the sentence's ``evidence`` adds up with both actors of the
+    event identified (``paired``) and a second word of the same family (قتل
+    ... في انفجار; protesters for protests), and is discounted for a long
+    sentence (commentary more than a report) and a verb in the present."""
     protest = word.value.code[:2] == "14"
     if _question(tokens) or (not protest and is_background):
         return 0.0
-    if (not protest or word.value.kind == "noun") and _subordinate(word, words, tokens):
+    if ((not protest or word.value.kind == "noun") and _subordinate(word, words, tokens)) or (
+            protest and _describes_protesters(word, tokens)):
+        return 0.0
+    if _alleged(word, tokens):
         return 0.0
     if protest:
+        crowd = any(t.nominal & verb_dictionary().grammar.protesters for t in tokens)
+        if word.value.confidence < DEFAULT_CONFIDENCE and not crowd:
+            # تجمع, مظاهرة, احتجاجا also gather summits, name festivals and
+            # qualify other acts: without protesters they are not a protest.
+            return 0.0
         evidence += any(w is not word and w.value.code[:2] == "14" for w in words)
-        evidence += any(t.nominal & verb_dictionary().grammar.protesters for t in tokens)
+        evidence += crowd
     else:
         evidence += any(w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words)
     evidence += paired
-    evidence -= len(tokens) > _LONG_SENTENCE
+    evidence -= sum(len(tokens) > limit for limit in _LONG_SENTENCES)
     evidence -= _imperfect(word, tokens)
     return _EVIDENCE_WEIGHT[max(0, min(evidence, len(_EVIDENCE_WEIGHT) - 1))]
 
@@ -112,6 +126,24 @@ def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
         if is_complementizer(token):
             return j > 0 and bool(tokens[j - 1].nominal & grammar.subordinators)
     return False
+
+
+def _alleged(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """An accusation, claim, confession, investigation, claim of responsibility
+    or condemnation earlier in the sentence (اتهم الجماعة بمحاولة اغتيال, يزعم
+    أن, التحقيق في الهجوم, أعلنت مسؤوليتها عن): the news is the claim, and
+    whether and how the incident took place is what it is about."""
+    allegations = verb_dictionary().grammar.allegations
+    return any((t.nominal | t.verbal) & allegations for t in tokens[: word.start])
+
+
+def _describes_protesters(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A protest verb in the present right after the protesters describes them
+    (أطلقت النار على متظاهرين يحتجون على الغلاء): the news is what happened to
+    them, the protest is background."""
+    before = [t for t in tokens[: word.start] if t.is_word]
+    return (_imperfect(word, tokens) and bool(before)
+            and bool(before[-1].nominal & verb_dictionary().grammar.protesters))
 
 
 def _imperfect(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

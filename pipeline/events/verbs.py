@@ -48,6 +48,7 @@ class Grammar:
     place_words: frozenset[str]
     hypothetical: frozenset[str]
     background: frozenset[str]
+    allegations: frozenset[str]
     subordinators: frozenset[str]
     consequences: frozenset[str]
     protesters: frozenset[str]
@@ -107,6 +108,7 @@ def verb_dictionary() -> VerbDictionary:
         place_words=_keys(grammar_words["place_words"]),
         hypothetical=_keys(grammar_words["hypothetical"]),
         background=_keys(grammar_words["background"]),
+        allegations=_keys(grammar_words["allegations"]),
         subordinators=_keys(grammar_words["subordinators"]),
         consequences=_keys(grammar_words["consequences"]),
         protesters=_keys(grammar_words["protesters"]),
