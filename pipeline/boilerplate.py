@@ -128,13 +128,22 @@ class BoilerplateLearner:
     """
 
     def __init__(self, previous: BoilerplateModel | None = None) -> None:
-        self._counts: dict[str, Counter[str]] = {}
-        self._examples: dict[str, dict[str, str]] = {}
+        # Lines are counted under hash(key), and their text is kept only from
+        # their second sighting on: most lines of a night are seen once, and
+        # this keeps a large partition's learner small.
+        self._counts: dict[str, Counter[int]] = {}
+        self._lines: dict[str, dict[int, tuple[str, str]]] = {}
         self._seen: dict[str, set[bytes]] = {}
         self._previous = previous or BoilerplateModel()
         for source, learned in self._previous.lines.items():
-            self._counts[source] = Counter({key: line.count for key, line in learned.items()})
-            self._examples[source] = {key: line.text for key, line in learned.items()}
+            self._counts[source] = Counter({hash(key): line.count
+                                            for key, line in learned.items()})
+            self._lines[source] = {hash(key): (key, line.text) for key, line in learned.items()}
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources whose articles were counted by this learner."""
+        return list(self._seen)
 
     def add(self, source_id: str, body: str) -> None:
         """Count the lines of one article body of ``source_id``."""
@@ -145,11 +154,13 @@ class BoilerplateLearner:
             return
         seen.add(digest)
         counts = self._counts.setdefault(source_id, Counter())
-        examples = self._examples.setdefault(source_id, {})
+        lines = self._lines.setdefault(source_id, {})
         for key, text in keyed.items():
             if len(key.split()) <= MAX_LINE_WORDS:
-                counts[key] += 1
-                examples.setdefault(key, text)
+                digest = hash(key)
+                counts[digest] += 1
+                if counts[digest] > 1:
+                    lines.setdefault(digest, (key, text))
 
     def model(self, min_count: int = 5, min_share: float = 0.005) -> BoilerplateModel:
         """Lines seen in at least ``min_count`` articles and ``min_share`` of
@@ -157,7 +168,8 @@ class BoilerplateLearner:
 
         Both bounds matter: the count keeps a small nightly batch from flagging
         a line seen twice; the share keeps a large archive from flagging a
-        common formula ("وقال المتحدث") that happens to fill a whole line.
+        common formula ("وقال المتحدث") that happens to fill a whole line. A
+        line seen in a single article is never learned.
         """
         lines, documents = {}, {}
         for source, counts in self._counts.items():
@@ -165,10 +177,11 @@ class BoilerplateLearner:
                 self._seen.get(source, ())
             )
             threshold = max(min_count, min_share * documents[source])
-            kept = self._previous.lines.get(source, {})
+            kept = {hash(key) for key in self._previous.lines.get(source, {})}
+            texts = self._lines.get(source, {})
             lines[source] = {
-                key: LearnedLine(self._examples[source][key], count)
-                for key, count in counts.items()
-                if count >= threshold or key in kept
+                texts[digest][0]: LearnedLine(texts[digest][1], count)
+                for digest, count in counts.items()
+                if digest in texts and (count >= threshold or digest in kept)
             }
         return BoilerplateModel(lines, documents)

@@ -28,7 +28,7 @@ so checking sentences and events can rely on that run's articles being there.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.schemas import CLOCK_SLACK, EARLIEST, EARLIEST_EVENT, EVENT_HORIZON, SCHEMAS
-from pipeline.storage import read_dataset
+from pipeline.storage import iter_partition
 
 _UNIQUE_KEYS: dict[str, list[str]] = {
     "articles": ["article_id"],
@@ -115,29 +115,23 @@ def check_run(
     *,
     today: date | None = None,
 ) -> list[QualityReport]:
-    """:func:`check_partition` for every dataset a (date, source) run wrote, reading
-    each partition once.
+    """:func:`check_partition` for every dataset a (date, source) run wrote.
+
+    Partitions are read a batch at a time (:func:`pipeline.storage.iter_partition`),
+    so memory does not grow with the partition: across batches only a hash per
+    key (for uniqueness and references) and a few sample values per failure
+    are kept.
 
     Meant for the end of a run: put ``[m for r in reports for m in r.messages]``
     in the ``runs`` row (status ``failed`` when not empty), write it, then call
     ``raise_for_failures`` on each report so the task fails visibly.
     """
-    loaded: dict[str, pa.Table] = {}
+    def batches(name: str, columns: list[str] | None = None,
+                batch_rows: int = 2048) -> Iterator[pa.Table]:
+        return iter_partition(root, name, day, source_id, columns=columns,
+                              batch_rows=batch_rows)
 
-    def load(name: str) -> pa.Table:
-        if name not in loaded:
-            loaded[name] = read_dataset(root, name, day=day, source_id=source_id)
-        return loaded[name]
-
-    return [
-        check_table(
-            name, load(name), day=day, source_id=source_id,
-            articles=load("articles") if name in ("sentences", "events") else None,
-            sentences=load("sentences") if name == "events" else None,
-            today=today,
-        )
-        for name in datasets
-    ]
+    return [_check(name, day, source_id, today, batches) for name in datasets]
 
 
 def check_table(
@@ -150,151 +144,280 @@ def check_table(
     sentences: pa.Table | None = None,
     today: date | None = None,
 ) -> QualityReport:
-    """The checks themselves, on tables already in memory (see the module docstring)."""
-    report = QualityReport(dataset, day, source_id, table.num_rows)
-    found = report.failures
-    found += _required(dataset, table)
-    found += _unique(dataset, table)
-    found += _partition_keys(table, day, source_id)
-    found += _dates(dataset, table, day, today or datetime.now(UTC).date())
-    found += _values(dataset, table)
+    """The same checks on tables already in memory; references are checked only
+    against the ``articles`` and ``sentences`` given."""
+    given = {"articles": articles, "sentences": sentences, dataset: table}
+
+    def batches(name: str, columns: list[str] | None = None,
+                batch_rows: int | None = None) -> Iterator[pa.Table]:
+        found = given.get(name)
+        if found is not None:
+            found = found.select(columns) if columns else found
+            yield from (found.slice(start, batch_rows) for start in
+                        range(0, found.num_rows, batch_rows)) if batch_rows else [found]
+
+    return _check(dataset, day, source_id, today, batches,
+                  references=articles is not None)
+
+
+# Reads one dataset of the partition being checked, optionally some columns only.
+Batches = Callable[..., Iterator[pa.Table]]
+
+
+def _check(dataset: str, day: date, source_id: str, today: date | None, batches: Batches,
+           *, references: bool = True) -> QualityReport:
+    article_ids = sentence_keys = None
+    if references and dataset in ("sentences", "events"):
+        article_ids = _key_hashes(batches("articles", ["article_id"]), ["article_id"])
+    if references and dataset == "events":
+        sentence_keys = _key_hashes(batches("sentences", ["article_id", "sentence_idx"]),
+                                    ["article_id", "sentence_idx"])
+    checks = _Checks(dataset, day, source_id, today or datetime.now(UTC).date(),
+                     article_ids, sentence_keys)
+    for table in batches(dataset):
+        checks.feed(table)
+    if dataset == "sentences" and article_ids is not None:
+        checks.offsets = _sentence_offsets(batches)
+    return QualityReport(dataset, day, source_id, checks.rows, checks.failures())
+
+
+class _Tally:
+    """Rows (or distinct keys) failing one check, with the first few as examples."""
+
+    def __init__(self, *, distinct: bool = False) -> None:
+        self.count = 0
+        self.sample: list[object] = []
+        self._seen: set[object] | None = set() if distinct else None
+
+    def add(self, values: Iterable[object]) -> None:
+        for value in values:
+            if self._seen is not None:
+                if value in self._seen:
+                    continue
+                self._seen.add(value)
+            self.count += 1
+            if len(self.sample) < _SAMPLE:
+                self.sample.append(value)
+
+    def failure(self, check: str, detail: str) -> list[CheckFailure]:
+        if not self.count:
+            return []
+        sample = ", ".join(repr(value) for value in self.sample)
+        return [CheckFailure(check, self.count, f"{detail} (e.g. {sample})")]
+
+
+def _key_hashes(tables: Iterable[pa.Table], names: list[str]) -> set[int]:
+    """Hashes of the key tuples: enough to test membership, far smaller than the keys."""
+    return {hash(key) for table in tables for key in _keys(table, names)}
+
+
+def _keys(table: pa.Table, names: list[str]) -> Iterator[tuple[object, ...]]:
+    return zip(*(table[name].to_pylist() for name in names), strict=True)
+
+
+def _shown(key: tuple[object, ...]) -> object:
+    return key if len(key) > 1 else key[0]
+
+
+class _Checks:
+    """Every check of one dataset, fed batch by batch, in report order."""
+
+    def __init__(self, dataset: str, day: date, source_id: str, today: date,
+                 article_ids: set[int] | None, sentence_keys: set[int] | None) -> None:
+        self.dataset, self.day, self.source_id, self.today = dataset, day, source_id, today
+        self.article_ids, self.sentence_keys = article_ids, sentence_keys
+        self.rows = 0
+        self.columns: set[str] = set()
+        self.empty: Counter[str] = Counter()
+        self.unique_seen: set[int] = set()
+        self.unique = _Tally(distinct=True)
+        self.sources = _Tally(distinct=True)
+        self.logical_dates = _Tally(distinct=True)
+        self.dates = _Tally(distinct=True)
+        self.out_of_range = _Tally()
+        self.values = _Tally()
+        self.canonical_seen: dict[str, set[int]] = {"canonical_url": set(),
+                                                    "content_hash": set()}
+        self.canonical = {name: _Tally(distinct=True) for name in self.canonical_seen}
+        self.self_refs = _Tally()
+        self.missing_articles = _Tally(distinct=True)
+        self.missing_sentences = _Tally(distinct=True)
+        self.offsets = _Tally()
+
+    def feed(self, table: pa.Table) -> None:
+        self.rows += table.num_rows
+        self.columns.update(table.column_names)
+        self._required(table)
+        self._unique(table)
+        self._partition_keys(table)
+        self._dates(table)
+        self._values(table)
+        if self.dataset == "articles":
+            self._canonical_duplicates(table)
+        if self.article_ids is not None and "article_id" in table.column_names:
+            self.missing_articles.add(
+                key[0] for key in _keys(table, ["article_id"])
+                if hash(key) not in self.article_ids)
+        if self.sentence_keys is not None:
+            self.missing_sentences.add(
+                key for key in _keys(table, ["article_id", "sentence_idx"])
+                if hash(key) not in self.sentence_keys)
+
+    def failures(self) -> list[CheckFailure]:
+        found: list[CheckFailure] = []
+        for spec in SCHEMAS[self.dataset]:
+            if self.rows and spec.name not in self.columns and not spec.nullable:
+                found.append(CheckFailure("required_fields", self.rows,
+                                          f"column {spec.name!r} is missing"))
+            elif self.empty[spec.name]:
+                found.append(CheckFailure("required_fields", self.empty[spec.name],
+                                          f"{spec.name!r} is null or empty"))
+        names = _UNIQUE_KEYS.get(self.dataset, [])
+        found += self.unique.failure("unique_ids", f"repeated {'+'.join(names)}")
+        found += self.sources.failure(
+            "partition_keys", f"source_id differs from the partition's {self.source_id!r}")
+        found += self.logical_dates.failure(
+            "partition_keys", f"logical_date differs from the partition's {self.day.isoformat()}")
+        if not EARLIEST <= self.day <= self.today + CLOCK_SLACK:
+            self.dates.add([self.day])
+        found += self.dates.failure(
+            "dates_in_range",
+            f"partition date outside {EARLIEST.isoformat()}.."
+            f"{(self.today + CLOCK_SLACK).isoformat()}")
+        if self.dataset in _BOUNDS:
+            column, earliest, latest = _bounds(self.dataset, self.day)
+            found += self.out_of_range.failure(
+                "dates_in_range",
+                f"{column} outside {earliest.isoformat()}..{latest.isoformat()}")
+        found += self.values.failure("values_in_range", _VALUE_RULES.get(self.dataset, ""))
+        for column, tally in self.canonical.items():
+            found += tally.failure("no_duplicate_canonical",
+                                   f"canonical articles sharing a {column}")
+        found += self.self_refs.failure("no_duplicate_canonical",
+                                        "article marked as a duplicate of itself")
+        found += self.missing_articles.failure("article_exists",
+                                               "article_id not found in the same partition")
+        found += self.missing_sentences.failure(
+            "sentence_exists", "article_id+sentence_idx not found in the same partition")
+        found += self.offsets.failure("sentence_offsets", "text is not body[char_start:char_end]")
+        return found
+
+    def _required(self, table: pa.Table) -> None:
+        for spec in SCHEMAS[self.dataset]:
+            if spec.name not in table.column_names:
+                continue
+            column = table[spec.name]
+            nulls = column.null_count if not spec.nullable else 0
+            empty = 0
+            if spec.name in _NONEMPTY.get(self.dataset, []):
+                # A regex test allocates no copy of the strings (bodies are large).
+                blank = pc.match_substring_regex(column, r"^\s*$")
+                empty = pc.sum(blank).as_py() or 0
+            self.empty[spec.name] += nulls + empty
+
+    def _unique(self, table: pa.Table) -> None:
+        names = _UNIQUE_KEYS.get(self.dataset)
+        if not names or not set(names) <= set(table.column_names):
+            return
+        for key in _keys(table, names):
+            digest = hash(key)
+            if digest in self.unique_seen:
+                self.unique.add([_shown(key)])
+            self.unique_seen.add(digest)
+
+    def _partition_keys(self, table: pa.Table) -> None:
+        if "source_id" in table.column_names:
+            column = table["source_id"]
+            self.sources.add(pc.unique(column.filter(
+                pc.not_equal(column, self.source_id))).to_pylist())
+        if "logical_date" in table.column_names:
+            column = table["logical_date"]
+            self.logical_dates.add(pc.unique(column.filter(
+                pc.not_equal(column, pa.scalar(self.day, pa.date32())))).to_pylist())
+
+    def _dates(self, table: pa.Table) -> None:
+        if self.dataset not in _BOUNDS or _BOUNDS[self.dataset] not in table.column_names:
+            return
+        column, earliest, latest = _bounds(self.dataset, self.day)
+        values = (v.date() if isinstance(v, datetime) else v
+                  for v in table[column].to_pylist() if v is not None)
+        self.out_of_range.add(v.isoformat() for v in values if not earliest <= v <= latest)
+
+    def _values(self, table: pa.Table) -> None:
+        if self.dataset == "sentences":
+            self.values.add(
+                (r["article_id"], r["sentence_idx"]) for r in table.select(
+                    ["article_id", "sentence_idx", "char_start", "char_end"]).to_pylist()
+                if r["sentence_idx"] < 0 or not 0 <= r["char_start"] < r["char_end"])
+        elif self.dataset == "events":
+            self.values.add(
+                r["event_id"] for r in table.select(
+                    ["event_id", "quad_class", "goldstein", "confidence", "event_code",
+                     "root_code"]).to_pylist()
+                if r["quad_class"] not in (1, 2, 3, 4)
+                or not -10.0 <= r["goldstein"] <= 10.0
+                or not 0.0 <= r["confidence"] <= 1.0
+                or not r["event_code"].startswith(r["root_code"]))
+        elif self.dataset == "runs":
+            self.values.add(r["run_id"] for r in table.select(
+                ["run_id", "started_at", "finished_at"]).to_pylist()
+                if r["finished_at"] < r["started_at"])
+
+    def _canonical_duplicates(self, table: pa.Table) -> None:
+        table = table.select(["article_id", "canonical_url", "content_hash", "duplicate_of"])
+        canonical = table.filter(pc.is_null(table["duplicate_of"]))
+        for column, seen in self.canonical_seen.items():
+            for value in canonical[column].to_pylist():
+                if not value:
+                    continue
+                digest = hash(value)
+                if digest in seen:
+                    self.canonical[column].add([value])
+                seen.add(digest)
+        self.self_refs.add(table.filter(pc.equal(table["duplicate_of"], table["article_id"]))
+                           ["article_id"].to_pylist())
+
+
+_BOUNDS = {"articles": "published_at", "events": "event_date"}
+_VALUE_RULES = {
+    "sentences": "negative index or empty/reversed offsets",
+    "events": "quad_class not 1-4, goldstein not in [-10, 10], confidence not in [0, 1] "
+              "or event_code not under root_code",
+    "runs": "finished_at before started_at",
+}
+_OFFSET_ARTICLES = 1024  # articles whose bodies are held at once by the offsets check
+
+
+def _bounds(dataset: str, day: date) -> tuple[str, date, date]:
     if dataset == "articles":
-        found += _canonical_duplicates(table)
-    if dataset in ("sentences", "events") and articles is not None:
-        found += _dangling(table, ["article_id"], articles, "article_exists")
-    if dataset == "sentences" and articles is not None:
-        found += _sentence_offsets(table, articles)
-    if dataset == "events" and sentences is not None:
-        found += _dangling(table, ["article_id", "sentence_idx"], sentences, "sentence_exists")
-    return report
+        return "published_at", EARLIEST, day + CLOCK_SLACK
+    return "event_date", EARLIEST_EVENT, day + EVENT_HORIZON
 
 
-def _failure(check: str, bad: Iterable[object], detail: str) -> list[CheckFailure]:
-    bad = list(bad)
-    if not bad:
-        return []
-    sample = ", ".join(repr(value) for value in bad[:_SAMPLE])
-    return [CheckFailure(check, len(bad), f"{detail} (e.g. {sample})")]
+def _sentence_offsets(batches: Batches) -> _Tally:
+    """Sentences whose text is not ``body[char_start:char_end]`` of their article.
 
+    Bodies are held ``_OFFSET_ARTICLES`` at a time; for each group the
+    sentences are scanned for that group's articles, so memory stays bounded
+    at the price of one scan of the sentences per group.
+    """
+    bad = _Tally()
+    columns = ["article_id", "sentence_idx", "text", "char_start", "char_end"]
+    group: dict[str, str] = {}
 
-def _required(dataset: str, table: pa.Table) -> list[CheckFailure]:
-    failures = []
-    for spec in SCHEMAS[dataset]:
-        if spec.name not in table.column_names:
-            if not spec.nullable:
-                failures.append(CheckFailure("required_fields", table.num_rows,
-                                             f"column {spec.name!r} is missing"))
-            continue
-        column = table[spec.name]
-        nulls = column.null_count if not spec.nullable else 0
-        empty = 0
-        if spec.name in _NONEMPTY.get(dataset, []):
-            empty = pc.sum(pc.equal(pc.utf8_trim_whitespace(column), "")).as_py() or 0
-        if nulls or empty:
-            failures.append(CheckFailure("required_fields", nulls + empty,
-                                         f"{spec.name!r} is null or empty"))
-    return failures
+    def scan() -> None:
+        ids = pa.array(list(group), pa.string())
+        for table in batches("sentences", columns):
+            mine = table.filter(pc.is_in(table["article_id"], value_set=ids))
+            bad.add((r["article_id"], r["sentence_idx"]) for r in mine.to_pylist()
+                    if group[r["article_id"]][r["char_start"]:r["char_end"]] != r["text"])
+        group.clear()
 
-
-def _keys(table: pa.Table, names: list[str]) -> list[tuple[object, ...]]:
-    return list(zip(*(table[name].to_pylist() for name in names), strict=True))
-
-
-def _unique(dataset: str, table: pa.Table) -> list[CheckFailure]:
-    names = _UNIQUE_KEYS.get(dataset)
-    if not names or not set(names) <= set(table.column_names):
-        return []
-    counts = Counter(_keys(table, names))
-    repeated = [key if len(key) > 1 else key[0] for key, n in counts.items() if n > 1]
-    return _failure("unique_ids", repeated, f"repeated {'+'.join(names)}")
-
-
-def _partition_keys(table: pa.Table, day: date, source_id: str) -> list[CheckFailure]:
-    failures = []
-    if "source_id" in table.column_names:
-        others = pc.unique(table["source_id"].filter(pc.not_equal(table["source_id"], source_id)))
-        failures += _failure("partition_keys", others.to_pylist(),
-                             f"source_id differs from the partition's {source_id!r}")
-    if "logical_date" in table.column_names:
-        others = pc.unique(table["logical_date"].filter(
-            pc.not_equal(table["logical_date"], pa.scalar(day, pa.date32()))))
-        failures += _failure("partition_keys", others.to_pylist(),
-                             f"logical_date differs from the partition's {day.isoformat()}")
-    return failures
-
-
-def _dates(dataset: str, table: pa.Table, day: date, today: date) -> list[CheckFailure]:
-    failures = _failure(
-        "dates_in_range", [day] if not EARLIEST <= day <= today + CLOCK_SLACK else [],
-        f"partition date outside {EARLIEST.isoformat()}..{(today + CLOCK_SLACK).isoformat()}",
-    )
-    bounds = {
-        "articles": ("published_at", EARLIEST, day + CLOCK_SLACK),
-        "events": ("event_date", EARLIEST_EVENT, day + EVENT_HORIZON),
-    }
-    if dataset not in bounds or bounds[dataset][0] not in table.column_names:
-        return failures
-    column, earliest, latest = bounds[dataset]
-    values = [v for v in table[column].to_pylist() if v is not None]
-    as_dates = [v.date() if isinstance(v, datetime) else v for v in values]
-    bad = [v.isoformat() for v in as_dates if not earliest <= v <= latest]
-    failures += _failure("dates_in_range", bad,
-                         f"{column} outside {earliest.isoformat()}..{latest.isoformat()}")
-    return failures
-
-
-def _values(dataset: str, table: pa.Table) -> list[CheckFailure]:
-    rows = table.to_pylist() if dataset in ("sentences", "events", "runs") else []
-    bad: list[object] = []
-    if dataset == "sentences":
-        bad = [(r["article_id"], r["sentence_idx"]) for r in rows
-               if r["sentence_idx"] < 0 or not 0 <= r["char_start"] < r["char_end"]]
-        return _failure("values_in_range", bad, "negative index or empty/reversed offsets")
-    if dataset == "events":
-        bad = [r["event_id"] for r in rows
-               if r["quad_class"] not in (1, 2, 3, 4)
-               or not -10.0 <= r["goldstein"] <= 10.0
-               or not 0.0 <= r["confidence"] <= 1.0
-               or not r["event_code"].startswith(r["root_code"])]
-        return _failure("values_in_range", bad,
-                        "quad_class not 1-4, goldstein not in [-10, 10], confidence not in "
-                        "[0, 1] or event_code not under root_code")
-    if dataset == "runs":
-        bad = [r["run_id"] for r in rows if r["finished_at"] < r["started_at"]]
-        return _failure("values_in_range", bad, "finished_at before started_at")
-    return []
-
-
-def _canonical_duplicates(table: pa.Table) -> list[CheckFailure]:
-    canonical = table.filter(pc.is_null(table["duplicate_of"]))
-    failures = []
-    for column in ("canonical_url", "content_hash"):
-        counts = Counter(v for v in canonical[column].to_pylist() if v)
-        failures += _failure("no_duplicate_canonical", [v for v, n in counts.items() if n > 1],
-                             f"canonical articles sharing a {column}")
-    self_refs = table.filter(pc.equal(table["duplicate_of"], table["article_id"]))
-    failures += _failure("no_duplicate_canonical", self_refs["article_id"].to_pylist(),
-                         "article marked as a duplicate of itself")
-    return failures
-
-
-def _dangling(
-    table: pa.Table, names: list[str], parents: pa.Table, check: str
-) -> list[CheckFailure]:
-    known = set(_keys(parents, names))
-    missing = sorted({key for key in _keys(table, names) if key not in known}, key=str)
-    shown = [key if len(key) > 1 else key[0] for key in missing]
-    return _failure(check, shown, f"{'+'.join(names)} not found in the same partition")
-
-
-def _sentence_offsets(sentences: pa.Table, articles: pa.Table) -> list[CheckFailure]:
-    bodies = dict(zip(articles["article_id"].to_pylist(), articles["body"].to_pylist(),
-                      strict=True))
-    bad = [
-        (row["article_id"], row["sentence_idx"])
-        for row in sentences.select(["article_id", "sentence_idx", "text", "char_start",
-                                     "char_end"]).to_pylist()
-        if row["article_id"] in bodies
-        and bodies[row["article_id"]][row["char_start"]:row["char_end"]] != row["text"]
-    ]
-    return _failure("sentence_offsets", bad, "text is not body[char_start:char_end]")
+    for articles in batches("articles", ["article_id", "body"], _OFFSET_ARTICLES):
+        for article_id, body in _keys(articles, ["article_id", "body"]):
+            group[article_id] = body
+            if len(group) >= _OFFSET_ARTICLES:
+                scan()
+    if group:
+        scan()
+    return bad

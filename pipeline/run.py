@@ -23,9 +23,9 @@ from datetime import UTC, date, datetime
 from pipeline import __version__
 from pipeline.boilerplate import BoilerplateLearner, BoilerplateModel
 from pipeline.clean import clean_body
-from pipeline.dedup import DedupIndex
+from pipeline.dedup import DedupIndex, Verdict
 from pipeline.events import CODER_VERSION, code_article
-from pipeline.extract import EXTRACTOR_VERSION, ExtractionError, extract_page
+from pipeline.extract import ExtractionError, extract_page
 from pipeline.fetch import canonicalize_url, ingest
 from pipeline.language import is_arabic
 from pipeline.parallel import BatchPool, workers_from_env
@@ -36,19 +36,16 @@ from pipeline.schemas import (
     CLOCK_SLACK,
     EARLIEST,
     SCHEMA_VERSION,
-    article_row,
     event_row,
     reject_row,
-    sentence_row,
     stable_id,
-    to_table,
 )
 from pipeline.segment import sentence_spans
+from pipeline.sink import DATASETS, PartitionWriters, Sink
 from pipeline.sources import Source, load_sources
-from pipeline.storage import record_run, write_partition
+from pipeline.spill import ArticleSpill
+from pipeline.storage import record_run
 from pipeline.warc import iter_pages
-
-DATASETS = ("articles", "sentences", "events", "rejects")
 
 
 def _join(root: str, *parts: str) -> str:
@@ -79,15 +76,17 @@ def fetch_state_parts(source_id: str) -> tuple[str, ...]:
 
 
 @dataclass
-class PartitionData:
-    """Rows of one (date, source) partition, before writing."""
+class ProcessResult:
+    """What :func:`process_pages` leaves besides the rows it sent to its sink."""
 
-    articles: list[Article] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
     # The source's boilerplate model after learning from this partition.
-    boilerplate: BoilerplateModel | None = None
+    boilerplate: BoilerplateModel | None
+    # The dedup answers given, for ``DedupIndex.commit`` once the rows are stored.
+    verdicts: list[Verdict]
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for verdict in self.verdicts if verdict.duplicate_of is not None)
 
 
 @dataclass
@@ -159,11 +158,12 @@ def _record(out: str, task: str, source_id: str, day: date, started: datetime,
     })
 
 
-def _read_fetch_rejects(url: str) -> list[Reject]:
+def _read_fetch_rejects(url: str) -> Iterator[Reject]:
     if not exists(url):
-        return []
+        return
     with local_input(url) as path, open(path, encoding="utf-8") as fh:
-        return [Reject(**json.loads(line)) for line in fh]
+        for line in fh:
+            yield Reject(**json.loads(line))
 
 
 def load_boilerplate(out: str, source_id: str) -> BoilerplateModel | None:
@@ -252,67 +252,89 @@ def process_pages(
     dedup: DedupIndex,
     boilerplate: BoilerplateModel | None = None,
     *,
+    sink: Sink,
     workers: int = 1,
-) -> PartitionData:
-    """Extract, clean, deduplicate, segment and code one partition's pages.
+) -> ProcessResult:
+    """Extract, clean, deduplicate, segment and code one partition's pages into ``sink``.
 
     Per-page failures, expected or not, become rejects; nothing here fails the
-    whole run. Two
-    pages with the same canonical URL give one article (the first kept, the
-    second rejected as ``same_url``). Duplicates of another article keep their
-    ``duplicate_of`` and get no sentences or events; non-Arabic articles are
-    segmented but not event-coded (the coder is Arabic-only).
+    whole run. Two pages with the same canonical URL give one article (the
+    first kept, the second rejected as ``same_url``). Duplicates of another
+    article keep their ``duplicate_of`` and get no sentences or events;
+    non-Arabic articles are segmented but not event-coded (the coder is
+    Arabic-only).
 
+    Three passes, with the articles on local disk in between
+    (:class:`~pipeline.spill.ArticleSpill`), so memory does not grow with the
+    partition: extraction (also counting lines for boilerplate learning), the
+    dedup decision (which needs every signature of the partition), then
+    writing the articles while segmentation and coding run on the kept ones.
     With ``workers > 1`` extraction, then segmentation and coding, run in a
     process pool over bounded batches (:mod:`pipeline.parallel`); results come
     back in input order, so the rows are the same for any number of workers.
-    Dedup runs in this process between the two: it needs the whole partition.
     """
-    data = PartitionData()
     seen: set[str] = set()
-    with BatchPool(workers) as pool:
+    learner = BoilerplateLearner(previous=boilerplate)
+    with BatchPool(workers) as pool, ArticleSpill() as extracted:
         for result in pool.map(_extract, pages, day, boilerplate):
             if isinstance(result, Reject):
-                data.rejects.append(result)
+                sink.add("rejects", [result])
             elif result.article_id in seen:
-                data.rejects.append(Reject(
+                sink.add("rejects", [Reject(
                     result.source_id, result.url, "dedup", "same_url",
-                    f"canonical URL {result.canonical_url} seen in this run"))
+                    f"canonical URL {result.canonical_url} seen in this run")])
             else:
                 seen.add(result.article_id)
-                data.articles.append(result)
+                learner.add(result.source_id, result.body)
+                extracted.append(result)
+        model, relearned = _learned(learner, boilerplate)
 
-        data.boilerplate = _learn_boilerplate(data.articles, boilerplate)
-        dedup.assign(data.articles)
+        def articles() -> Iterator[Article]:
+            """The extracted articles, cleaned again when tonight taught a new line."""
+            for article in extracted:
+                if relearned:
+                    article.body = clean_body(article.title, article.body, model,
+                                              source_id=article.source_id,
+                                              authors=article.authors)
+                yield article
 
-        kept = (article for article in data.articles if article.duplicate_of is None)
-        for sentences, events, reject in pool.map(_analyse, kept, day):
-            data.sentences.extend(sentences)
-            data.events.extend(events)
+        verdicts = dedup.decide(articles())
+
+        def kept() -> Iterator[Article]:
+            """Every article goes to the sink with its dedup answer; the canonical
+            ones go on to segmentation and coding."""
+            for article in articles():
+                verdict = verdicts[(article.partition_date, article.source_id,
+                                    article.article_id)]
+                article.content_hash = verdict.content_hash
+                article.near_dup_cluster = verdict.near_dup_cluster
+                article.duplicate_of = verdict.duplicate_of
+                sink.add("articles", [article])
+                if verdict.duplicate_of is None:
+                    yield article
+
+        for sentences, events, reject in pool.map(_analyse, kept(), day):
+            sink.add("sentences", sentences)
+            sink.add("events", events)
             if reject is not None:
-                data.rejects.append(reject)
-    return data
+                sink.add("rejects", [reject])
+    return ProcessResult(model, list(verdicts.values()))
 
 
-def _learn_boilerplate(
-    articles: list[Article], previous: BoilerplateModel | None
-) -> BoilerplateModel | None:
-    """Count this partition's lines into the source's model; when that learns a
-    new recurring line (a footer seen in enough of tonight's articles), clean
-    the partition's bodies again with it, so even the first night drops it."""
-    if not articles:
-        return previous
-    source_id = articles[0].source_id
-    learner = BoilerplateLearner(previous=previous)
-    for article in articles:
-        learner.add(source_id, article.body)
+def _learned(
+    learner: BoilerplateLearner, previous: BoilerplateModel | None
+) -> tuple[BoilerplateModel | None, bool]:
+    """The source's model after tonight's lines were counted, and whether it learned
+    a new recurring line (a footer seen in enough of tonight's articles): then
+    the partition's bodies are cleaned again with it, so even the first night
+    drops it."""
+    if not learner.sources:
+        return previous, False
     learned = learner.model()
-    before = previous.learned_keys(source_id) if previous else frozenset()
-    if learned.learned_keys(source_id) - before:
-        for article in articles:
-            article.body = clean_body(article.title, article.body, learned,
-                                      source_id=source_id, authors=article.authors)
-    return learned
+    new = any(learned.learned_keys(source) - (previous.learned_keys(source) if previous
+                                             else frozenset())
+              for source in learner.sources)
+    return learned, new
 
 
 def save_boilerplate(out: str, source_id: str, model: BoilerplateModel) -> None:
@@ -340,24 +362,15 @@ def process_stage(
     started = datetime.now(UTC)
     dedup = DedupIndex(_join(state_dir(out), "dedup"))
     boilerplate = load_boilerplate(out, source.id)
-    with local_input(warc_path) as local_warc:
+    with local_input(warc_path) as local_warc, PartitionWriters(out, day, source.id) as sink:
+        if rejects_path:
+            sink.add("rejects", _read_fetch_rejects(rejects_path))
         pages: Iterator[RawPage | Reject] = iter_pages(local_warc, source.id, day)
-        data = process_pages(pages, day, dedup, boilerplate,
-                             workers=workers_from_env() if workers is None else workers)
-    if rejects_path:
-        data.rejects[:0] = _read_fetch_rejects(rejects_path)
-
-    tables = {
-        "articles": to_table("articles", (article_row(a, EXTRACTOR_VERSION)
-                                          for a in data.articles)),
-        "sentences": to_table("sentences", (sentence_row(s) for s in data.sentences)),
-        "events": to_table("events", data.events),
-        "rejects": to_table("rejects", (reject_row(r) for r in data.rejects)),
-    }
-    paths = {name: write_partition(out, name, day, source.id, tables[name]).path
-             for name in DATASETS}
-    counts = {name: tables[name].num_rows for name in DATASETS}
-    counts["duplicates"] = sum(1 for a in data.articles if a.duplicate_of)
+        result = process_pages(pages, day, dedup, boilerplate, sink=sink,
+                               workers=workers_from_env() if workers is None else workers)
+        counts = sink.counts
+        paths = {name: info.path for name, info in sink.publish().items()}
+    counts["duplicates"] = result.duplicates
 
     reports = check_run(out, day, source.id, DATASETS)
     failures = [message for report in reports for message in report.messages]
@@ -365,9 +378,9 @@ def process_stage(
     for report in reports:
         report.raise_for_failures()
     # Naming the partition also clears its old signatures when it has no articles now.
-    stale = dedup.commit(data.articles, partitions=[(day, source.id)])
-    if data.boilerplate is not None and data.boilerplate is not boilerplate:
-        save_boilerplate(out, source.id, data.boilerplate)
+    stale = dedup.commit(result.verdicts, partitions=[(day, source.id)])
+    if result.boilerplate is not None and result.boilerplate is not boilerplate:
+        save_boilerplate(out, source.id, result.boilerplate)
     return RunSummary(source.id, day, counts, paths, stale)
 
 

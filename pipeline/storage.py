@@ -9,12 +9,13 @@ object, which every backend does atomically (POSIX ``rename``, S3 ``CopyObject``
 A reader therefore sees the old partition or the new one, complete, never a mix;
 no compaction is ever needed.
 
-How a write goes (:func:`write_partition`):
+How a write goes (:class:`PartitionWriter`, or :func:`write_partition` for a
+table already in memory):
 
-1. the table is checked against the declared schema (``pipeline.schemas``) and
-   conformed to it;
-2. it is written, sorted by the dataset's sort key (zstd, row groups sized for
-   readers), to a unique staging name under ``<root>/_staging/`` (outside every
+1. rows arrive in batches, each checked against the declared schema
+   (``pipeline.schemas``) and conformed to it;
+2. they are written, sorted by the dataset's sort key within each row group
+   (zstd), to a unique staging name under ``<root>/_staging/`` (outside every
    dataset, so no reader lists it), and the staged footer is read back;
 3. the staged file is moved onto ``part-0.parquet`` in one step.
 
@@ -49,7 +50,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -64,9 +65,12 @@ from pipeline.schemas import SCHEMA_VERSION, SCHEMAS, SORT_KEYS, SchemaError, to
 
 PART_FILE = "part-0.parquet"
 STAGING_DIR = "_staging"
-# Readers work best with row groups of 64-128 MiB of uncompressed data: large
-# enough for efficient scans, small enough for parallelism and footer pruning.
-ROW_GROUP_BYTES = 128 * 2**20
+# Row groups of up to 16 MiB of uncompressed data. This is the writer's memory
+# bound (a row group is built in memory before it is written), so a run's
+# memory does not grow with the size of its partition; it is still large enough
+# for efficient scans, and a typical
+# (date, source) partition is a single row group.
+ROW_GROUP_BYTES = 16 * 2**20
 LOCK_TIMEOUT_SECONDS = 600.0
 READ_ATTEMPTS = 5
 PARTITIONING_SCHEMA = pa.schema([("date", pa.date32()), ("source", pa.string())])
@@ -204,26 +208,128 @@ def conform(dataset: str, table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema.with_metadata(metadata))
 
 
-def write_parquet(dataset: str, table: pa.Table, sink: pa.NativeFile) -> None:
-    """Write a conformed table to ``sink``: sorted by the dataset's sort key (recorded
-    in the footer), zstd, row groups of about ``ROW_GROUP_BYTES``, page index on, so
-    readers can skip row groups and pages by min/max statistics."""
-    sort_keys = [(name, "ascending") for name in SORT_KEYS.get(dataset, [])]
-    if sort_keys and table.num_rows:
-        table = table.sort_by([(name, order, "at_end") for name, order in sort_keys])
+def _sort(dataset: str, table: pa.Table) -> pa.Table:
+    keys = SORT_KEYS.get(dataset, [])
+    if not keys or not table.num_rows:
+        return table
+    return table.sort_by([(name, "ascending", "at_end") for name in keys])
+
+
+def _sorting_columns(dataset: str) -> list[pq.SortingColumn] | None:
+    keys = [(name, "ascending") for name in SORT_KEYS.get(dataset, [])]
+    if not keys:
+        return None
+    return pq.SortingColumn.from_ordering(SCHEMAS[dataset], keys, null_placement="at_end")
+
+
+def _writer_options(dataset: str) -> dict[str, Any]:
+    """zstd, the dataset's sort key in the footer, page index on: readers skip row
+    groups and pages by min/max statistics."""
+    return {"compression": "zstd", "sorting_columns": _sorting_columns(dataset),
+            "write_page_index": True}
+
+
+def _write_row_groups(writer: pq.ParquetWriter, table: pa.Table) -> None:
     row_bytes = table.nbytes / table.num_rows if table.num_rows else 1
-    pq.write_table(
-        table,
-        sink,
-        compression="zstd",
-        row_group_size=max(1, int(ROW_GROUP_BYTES / max(row_bytes, 1))),
-        sorting_columns=(
-            pq.SortingColumn.from_ordering(table.schema, sort_keys, null_placement="at_end")
-            if sort_keys
-            else None
-        ),
-        write_page_index=True,
-    )
+    writer.write_table(table, row_group_size=max(1, int(ROW_GROUP_BYTES / max(row_bytes, 1))))
+
+
+class PartitionWriter:
+    """Replace one (``dataset``, ``day``, ``source_id``) partition with rows given in
+    batches, holding at most about ``ROW_GROUP_BYTES`` of them in memory.
+
+    Use as a context manager: ``write`` tables as they are produced, then
+    ``publish``; leaving the block without publishing (an exception, a kill)
+    discards the staged file and leaves the old partition as it was. Buffered
+    rows are sorted by the dataset's sort key and written as row groups when
+    they reach ``ROW_GROUP_BYTES``, so every row group is sorted (what Parquet's
+    ``sorting_columns`` promises) and a partition smaller than that, the usual
+    case, is one fully sorted row group. The partition lock (local filesystems)
+    is held from the first write to the publish.
+    """
+
+    def __init__(self, root: str, dataset: str, day: date, source_id: str) -> None:
+        _check_keys(dataset, day, source_id)
+        self.dataset, self.day, self.source_id = dataset, day, source_id
+        self._fs, root_path = filesystem_for(root)
+        self._final_dir = partition_path(root_path, dataset, day, source_id)
+        self._staging_dir = (
+            f"{root_path}/{STAGING_DIR}/{dataset}/date={day.isoformat()}/source={source_id}"
+        )
+        self._staged = f"{self._staging_dir}/{uuid.uuid4().hex}.parquet"
+        self._buffer: list[pa.Table] = []
+        self._buffered_bytes = 0
+        self.rows = 0
+        self._stack = contextlib.ExitStack()
+        self._sink: pa.NativeFile | None = None
+        self._writer: pq.ParquetWriter | None = None
+        self._published: PartitionInfo | None = None
+
+    def __enter__(self) -> PartitionWriter:
+        self._stack.enter_context(_partition_lock(self._fs, self._staging_dir))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._published is None:
+                self._discard()
+        finally:
+            self._stack.close()
+
+    def current(self) -> pa.Table | None:
+        """The partition as published now (None if there is none), read under the
+        lock: for writers that merge rather than replace."""
+        return _read_file(self._fs, f"{self._final_dir}/{PART_FILE}")
+
+    def write(self, table: pa.Table) -> None:
+        """Add rows; they are checked against the dataset's schema here."""
+        conformed = conform(self.dataset, table)
+        self._buffer.append(conformed)
+        self._buffered_bytes += conformed.nbytes
+        self.rows += conformed.num_rows
+        if self._buffered_bytes >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def publish(self) -> PartitionInfo:
+        """Finish the staged file, check its footer and move it onto the partition."""
+        self._flush(final=True)
+        assert self._writer is not None and self._sink is not None
+        self._writer.close()
+        self._sink.close()
+        _check_staged(self._fs, self._staged, self.rows)
+        if isinstance(self._fs, pafs.LocalFileSystem):  # object stores have no directories
+            self._fs.create_dir(self._final_dir, recursive=True)
+        final_file = f"{self._final_dir}/{PART_FILE}"
+        self._fs.move(self._staged, final_file)
+        _remove_strays(self._fs, self._final_dir)
+        self._published = PartitionInfo(path=self._final_dir, rows=self.rows,
+                                         files=[final_file])
+        return self._published
+
+    def _flush(self, *, final: bool = False) -> None:
+        if self._writer is None:
+            self._sink = self._fs.open_output_stream(self._staged)
+            self._writer = pq.ParquetWriter(self._sink, _schema_of(self.dataset),
+                                            **_writer_options(self.dataset))
+        if self._buffer and (final or self._buffered_bytes >= ROW_GROUP_BYTES):
+            table = pa.concat_tables(self._buffer)
+            self._buffer, self._buffered_bytes = [], 0
+            _write_row_groups(self._writer, _sort(self.dataset, table))
+
+    def _discard(self) -> None:
+        """Drop the staged file. Closing an object-store stream uploads what it
+        holds, so the file is deleted after the stream is closed."""
+        for handle in (self._writer, self._sink):
+            if handle is not None:
+                with contextlib.suppress(Exception):
+                    handle.close()
+        with contextlib.suppress(OSError):
+            self._fs.delete_file(self._staged)
+
+
+def _schema_of(dataset: str) -> pa.Schema:
+    """The schema every file of ``dataset`` carries (declared fields and metadata)."""
+    return conform(dataset, SCHEMAS[dataset].empty_table()).schema
 
 
 def write_partition(
@@ -235,9 +341,9 @@ def write_partition(
     nothing replaces stale rows instead of leaving them. See the module
     docstring for the staging, swap and locking guarantees.
     """
-    _check_keys(dataset, day, source_id)
-    conformed = conform(dataset, table)
-    return _publish(root, dataset, day, source_id, lambda _old: conformed)
+    with PartitionWriter(root, dataset, day, source_id) as writer:
+        writer.write(table)
+        return writer.publish()
 
 
 def record_run(root: str, row: Mapping[str, Any]) -> PartitionInfo:
@@ -251,52 +357,16 @@ def record_run(root: str, row: Mapping[str, Any]) -> PartitionInfo:
     source recording at the same instant could lose one row.
     """
     new = conform("runs", to_table("runs", [row]))
-    run_id, task = row["run_id"], row["task"]
-
-    def merge(old: pa.Table | None) -> pa.Table:
-        if old is None:
-            return new
-        old = conform("runs", old.select([n for n in old.column_names if n in new.column_names]))
-        same = pc.and_(pc.equal(old["run_id"], run_id), pc.equal(old["task"], task))
-        return pa.concat_tables([old.filter(pc.invert(same)), new])
-
-    return _publish(root, "runs", row["logical_date"], row["source_id"], merge,
-                    read_current=True)
-
-
-def _publish(
-    root: str,
-    dataset: str,
-    day: date,
-    source_id: str,
-    build: Callable[[pa.Table | None], pa.Table],
-    *,
-    read_current: bool = False,
-) -> PartitionInfo:
-    """Stage ``build(current)`` and swap it in under the partition lock; ``current``
-    is the partition's present table when ``read_current`` (None if there is none)."""
-    fs, root_path = filesystem_for(root)
-    final_dir = partition_path(root_path, dataset, day, source_id)
-    final_file = f"{final_dir}/{PART_FILE}"
-    staging_dir = (
-        f"{root_path}/{STAGING_DIR}/{dataset}/date={day.isoformat()}/source={source_id}"
-    )
-    with _partition_lock(fs, staging_dir):
-        table = build(_read_file(fs, final_file) if read_current else None)
-        staged = f"{staging_dir}/{uuid.uuid4().hex}.parquet"
-        try:
-            with fs.open_output_stream(staged) as out:
-                write_parquet(dataset, table, out)
-            _check_staged(fs, staged, table.num_rows)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                fs.delete_file(staged)
-            raise
-        if isinstance(fs, pafs.LocalFileSystem):  # object stores have no directories
-            fs.create_dir(final_dir, recursive=True)
-        fs.move(staged, final_file)
-        _remove_strays(fs, final_dir)
-    return PartitionInfo(path=final_dir, rows=table.num_rows, files=[final_file])
+    with PartitionWriter(root, "runs", row["logical_date"], row["source_id"]) as writer:
+        old = writer.current()
+        if old is not None:
+            old = conform("runs", old.select([n for n in old.column_names
+                                              if n in new.column_names]))
+            same = pc.and_(pc.equal(old["run_id"], row["run_id"]),
+                           pc.equal(old["task"], row["task"]))
+            writer.write(old.filter(pc.invert(same)))
+        writer.write(new)
+        return writer.publish()
 
 
 def _check_staged(fs: pafs.FileSystem, staged: str, rows: int) -> None:
@@ -430,6 +500,28 @@ def read_dataset(
     if not tables:
         return schema.empty_table()
     return pa.concat_tables(tables)
+
+
+def iter_partition(
+    root: str, dataset: str, day: date, source_id: str, *,
+    columns: list[str] | None = None, batch_rows: int = 2048,
+) -> Iterator[pa.Table]:
+    """One partition's rows in batches of at most ``batch_rows``, reading a row group
+    at a time: memory stays bounded by the row group size, however large the
+    partition. Nothing is yielded if the partition does not exist. Unlike
+    :func:`read_dataset` this reads in several requests, so on object stores it
+    is for the partition's own writer (right after publishing), not for readers
+    racing a re-run."""
+    fs, root_path = filesystem_for(root)
+    path = f"{partition_path(root_path, dataset, day, source_id)}/{PART_FILE}"
+    try:
+        handle = fs.open_input_file(path)
+    except FileNotFoundError:
+        return
+    with handle:
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=batch_rows,
+                                                         columns=columns):
+            yield pa.Table.from_batches([batch])
 
 
 def _read_file(fs: pafs.FileSystem, path: str) -> pa.Table | None:

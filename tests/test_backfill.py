@@ -24,11 +24,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import pipeline.run
 from pipeline.backfill.dates import parse_moment, record_date
 from pipeline.backfill.runner import backfill
 from pipeline.cli import app
 from pipeline.sources import SourceConfigError, load_sources
+from pipeline.storage import PartitionWriter
 from tests.corpus_dates import corpus_moment
 
 AKHBAR = str(Path(sys.executable).parent / "akhbar")
@@ -186,17 +186,17 @@ def test_an_error_in_the_middle_of_a_date_then_resume_equals_an_uninterrupted_ru
     records = corpus["published"] + corpus["crawled"]
     days = sorted({corpus_moment(r["date"]).date() for r in records})
     broken_day = days[len(days) // 2]
-    real_write = pipeline.run.write_partition
+    real_publish = PartitionWriter.publish
 
-    def write_then_stop(root, dataset, day, source_id, table, *args, **kwargs):
-        if day == broken_day and dataset == "sentences":  # articles already replaced
+    def publish_then_stop(writer):
+        if writer.day == broken_day and writer.dataset == "sentences":  # articles replaced
             raise KeyboardInterrupt("operator pressed Ctrl-C mid-date")
-        return real_write(root, dataset, day, source_id, table, *args, **kwargs)
+        return real_publish(writer)
 
-    monkeypatch.setattr(pipeline.run, "write_partition", write_then_stop)
+    monkeypatch.setattr(PartitionWriter, "publish", publish_then_stop)
     with pytest.raises(KeyboardInterrupt):
         backfill(corpus["first"], corpus["last"], ["corpus"], str(out), corpus["sources"])
-    monkeypatch.setattr(pipeline.run, "write_partition", real_write)
+    monkeypatch.setattr(PartitionWriter, "publish", real_publish)
 
     resumed = backfill(corpus["first"], corpus["last"], ["corpus"], str(out), corpus["sources"])
     redone = [r.day for r in resumed.results if r.status == "done"]

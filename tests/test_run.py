@@ -57,21 +57,27 @@ def _text_page(i: int, day: date) -> RawPage:
 def test_a_footer_recurring_tonight_is_learned_removed_and_stored(tmp_path):
     from pipeline.dedup import DedupIndex
     from pipeline.run import load_boilerplate, process_pages, save_boilerplate
+    from pipeline.sink import PartitionData
 
     day = date(2016, 6, 19)
     pages = [_text_page(i, day) for i in range(8)]
-    data = process_pages(pages, day, DedupIndex(str(tmp_path / "dedup")))
+    data = PartitionData()
+    result = process_pages(pages, day, DedupIndex(str(tmp_path / "dedup")), sink=data)
     assert len(data.articles) == 8
     for article in data.articles:
         assert FOOTER not in article.body
         assert "القرار النهائي" in article.body  # the real paragraphs stay
-    save_boilerplate(str(tmp_path), "site", data.boilerplate)
+    # Sentences are cut from the cleaned bodies: none carries the footer.
+    assert data.sentences and not any(FOOTER in s.text for s in data.sentences)
+    save_boilerplate(str(tmp_path), "site", result.boilerplate)
     stored = load_boilerplate(str(tmp_path), "site")
     assert stored is not None and stored.is_boilerplate("site", FOOTER)
     # A line seen in a single article is not boilerplate: it stays.
-    single = process_pages([_text_page(0, day)], day, DedupIndex(str(tmp_path / "other")))
+    single = PartitionData()
+    alone = process_pages([_text_page(0, day)], day, DedupIndex(str(tmp_path / "other")),
+                          sink=single)
     assert FOOTER in single.articles[0].body
-    assert single.boilerplate.learned_keys("site") == frozenset()
+    assert alone.boilerplate.learned_keys("site") == frozenset()
 
 
 def test_settle_gives_parallel_sources_the_in_order_duplicate_answer(tmp_path, seed_text):

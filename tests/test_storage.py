@@ -385,11 +385,11 @@ def test_an_error_while_writing_keeps_the_old_partition_and_cleans_up(
     root = str(tmp_path)
     write_partition(root, "articles", DAY, "seeds", articles_table(3, prefix="old"))
 
-    def half_write(dataset: str, table: pa.Table, sink: pa.NativeFile) -> None:
-        sink.write(b"PAR1 and then the disk filled up")
+    def half_write(writer: pq.ParquetWriter, table: pa.Table) -> None:
+        writer.write_table(table.slice(0, 1))
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(storage, "write_parquet", half_write)
+    monkeypatch.setattr(storage, "_write_row_groups", half_write)
     with pytest.raises(OSError, match="No space"):
         write_partition(root, "articles", DAY, "seeds", articles_table(1, prefix="new"))
     assert versions_of_articles(root) == {"old"}
@@ -422,3 +422,22 @@ def test_the_runs_manifest_keeps_one_row_per_task_run(tmp_path: Path) -> None:
     assert got == [("manual_1", "fetch", "success"), ("manual_1", "process", "success"),
                    ("manual_2", "fetch", "success")]
     assert dict(runs["counts"].to_pylist()[0]) == {"articles": 1}
+
+
+def test_a_streamed_partition_is_invisible_until_published(tmp_path: Path) -> None:
+    root = str(tmp_path)
+    write_partition(root, "articles", DAY, "seeds", articles_table(3, prefix="old"))
+    with (pytest.raises(RuntimeError, match="extraction failed"),
+          storage.PartitionWriter(root, "articles", DAY, "seeds") as writer):
+        writer.write(articles_table(2, prefix="new"))
+        assert versions_of_articles(root) == {"old"}  # written, not yet visible
+        raise RuntimeError("extraction failed half-way")
+    assert versions_of_articles(root) == {"old"}
+    assert _staged_files(tmp_path) == []
+
+    with storage.PartitionWriter(root, "articles", DAY, "seeds") as writer:
+        for batch in range(3):
+            writer.write(articles_table(2, prefix=f"new{batch}"))
+        info = writer.publish()
+    assert info.rows == 6
+    assert read_dataset(root, "articles", day=DAY).num_rows == 6

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 import pytest
 from test_storage import (
     DAY,
@@ -70,11 +71,11 @@ def test_a_failed_upload_is_never_published(s3_root: str, monkeypatch: pytest.Mo
     staged footer check must stop that truncated object from being published."""
     write_partition(s3_root, "articles", DAY, "seeds", articles_table(3, prefix="old"))
 
-    def half_write(dataset: str, table: pa.Table, sink: pa.NativeFile) -> None:
-        sink.write(b"PAR1 and then the connection dropped")
+    def half_write(writer: pq.ParquetWriter, table: pa.Table) -> None:
+        writer.write_table(table.slice(0, 1))
         raise ConnectionError("connection reset")
 
-    monkeypatch.setattr(storage, "write_parquet", half_write)
+    monkeypatch.setattr(storage, "_write_row_groups", half_write)
     with pytest.raises(ConnectionError):
         write_partition(s3_root, "articles", DAY, "seeds", articles_table(1, prefix="new"))
     assert versions_of_articles(s3_root) == {"old"}

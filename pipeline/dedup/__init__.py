@@ -46,7 +46,7 @@ are looked for only that many days apart and only those partitions are loaded,
 so memory follows the window, not the archive (the rule above holds within it).
 """
 
-from pipeline.dedup.index import DedupIndex
+from pipeline.dedup.index import DedupIndex, Verdict
 from pipeline.dedup.signature import DedupSettings, content_hash
 
-__all__ = ["DedupIndex", "DedupSettings", "content_hash"]
+__all__ = ["DedupIndex", "DedupSettings", "Verdict", "content_hash"]

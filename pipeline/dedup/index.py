@@ -127,6 +127,18 @@ class _Signatures:
         return [self.entries[key] for key in found if key[2] != entry.article_id]
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The dedup fields :meth:`DedupIndex.decide` gives one article."""
+
+    partition_date: date
+    source_id: str
+    article_id: str
+    content_hash: str
+    near_dup_cluster: str
+    duplicate_of: str | None
+
+
 class DedupIndex:
     """Assigns ``content_hash``, ``near_dup_cluster`` and ``duplicate_of`` to
     articles against each other and against every article already stored.
@@ -203,36 +215,48 @@ class DedupIndex:
         self._index.add(entries, sketches)
 
     def assign(self, articles: list[Article]) -> None:
-        """Fill the dedup fields of ``articles``, in place.
+        """Fill the dedup fields of ``articles``, in place (see :meth:`decide`)."""
+        verdicts = self.decide(articles)
+        for article in articles:
+            verdict = verdicts[(article.partition_date, article.source_id, article.article_id)]
+            article.content_hash = verdict.content_hash
+            article.near_dup_cluster = verdict.near_dup_cluster
+            article.duplicate_of = verdict.duplicate_of
+
+    def decide(self, articles: Iterable[Article]) -> dict[EntryKey, Verdict]:
+        """The dedup fields of ``articles``, by (partition_date, source_id, article_id).
 
         ``articles`` usually form one (partition_date, source_id) partition but
         may span several (e.g. every source of one date, which makes same-day
         cross-source matches independent of task order). Stored signatures of
         those partitions are ignored: a re-run replaces them. An article_id
-        repeated within a partition gets the answer of its first copy.
+        repeated within a partition gets the answer of its first copy. Only
+        signatures are kept while reading ``articles``, not the articles, so
+        a partition can be streamed through.
         """
-        batch_partitions = {(a.partition_date, a.source_id) for a in articles}
-        self._ensure_loaded({day for day, _ in batch_partitions})
-        batch = _Signatures(self.settings)
-        firsts: dict[EntryKey, Article] = {}
-        repeats: list[tuple[Article, EntryKey]] = []
-        prepared: list[tuple[Article, _Entry, Sketch | None]] = []
+        firsts: set[EntryKey] = set()
+        repeats = 0
+        prepared: list[tuple[_Entry, Sketch | None]] = []
         for article in articles:
             key = (article.partition_date, article.source_id, article.article_id)
             if key in firsts:
-                repeats.append((article, key))
+                repeats += 1
                 continue
-            firsts[key] = article
-            prepared.append((article, *self._entry(article)))
+            firsts.add(key)
+            prepared.append(self._entry(article))
         if repeats:
             log.warning("dedup: %d article(s) repeat an article_id of the same partition",
-                        len(repeats))
-        prepared.sort(key=lambda item: item[1].rank)
+                        repeats)
+        batch_partitions = {entry.partition for entry, _ in prepared}
+        self._ensure_loaded({day for day, _ in batch_partitions})
+        prepared.sort(key=lambda item: item[0].rank)
 
+        batch = _Signatures(self.settings)
         stale: set[PartitionKey] = set()
         reopened: set[str] = set()
-        assigned: dict[EntryKey, tuple[_Entry, Sketch | None]] = {}
-        for article, entry, sketch in prepared:
+        verdicts: dict[EntryKey, Verdict] = {}
+        self._pending = {}
+        for entry, sketch in prepared:
             stored = [m for m in self._index.matches(entry, sketch) + self._same_url(entry)
                       if m.partition not in batch_partitions and self._within_window(entry, m)]
             matches = stored + [m for m in batch.matches(entry, sketch)
@@ -249,31 +273,24 @@ class DedupIndex:
                         reopened.add(later.article_id)
             entry = replace(entry, canonical_id=canonical_id)
             batch.add([entry], [sketch])
-            assigned[entry.key] = (entry, sketch)
-            article.content_hash = entry.content_hash
-            article.near_dup_cluster = canonical_id
-            article.duplicate_of = canonical_id if earlier else None
-        for article, key in repeats:
-            first = firsts[key]
-            article.content_hash = first.content_hash
-            article.near_dup_cluster = first.near_dup_cluster
-            article.duplicate_of = first.duplicate_of
+            verdicts[entry.key] = Verdict(entry.day, entry.source_id, entry.article_id,
+                                          entry.content_hash, canonical_id,
+                                          canonical_id if earlier else None)
+            self._pending.setdefault(entry.partition, {})[entry.article_id] = (entry, sketch)
 
         if reopened:
             stale.update(e.partition for e in self._index.entries.values()
                          if e.canonical_id in reopened)
         self._stale = stale - batch_partitions
-        self._pending = {}
-        for entry, sketch in assigned.values():
-            self._pending.setdefault(entry.partition, {})[entry.article_id] = (entry, sketch)
+        return verdicts
 
     def commit(
-        self, articles: list[Article], partitions: Iterable[PartitionKey] = ()
+        self, articles: Iterable[Article | Verdict], partitions: Iterable[PartitionKey] = ()
     ) -> list[PartitionKey]:
-        """Store the signatures of assigned ``articles``, replacing whatever their
-        (date, source) partitions held, and return the later partitions whose
-        stored answers this batch makes out of date (re-run them, in date order,
-        to get the answer an in-order run would give).
+        """Store the signatures of assigned ``articles`` (or their verdicts),
+        replacing whatever their (date, source) partitions held, and return the
+        later partitions whose stored answers this batch makes out of date
+        (re-run them, in date order, to get the answer an in-order run would give).
 
         ``partitions`` names extra partitions to replace, for a re-run that now
         has no articles at all (their old signatures are removed).
