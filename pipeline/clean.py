@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pipeline.arabic_dates import parse_date
 from pipeline.boilerplate import BoilerplateModel
@@ -73,13 +74,22 @@ _MAX_DATELINE_WORDS = 10
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 
 
+@lru_cache(maxsize=1 << 12)
+def _key(text: str) -> str:
+    """:func:`matching_key`, remembered: clean_body keys the same short line in
+    several checks (widget, byline, dateline, headline, kicker), which was half
+    of its cost. Only short lines are keyed, so the cache stays small."""
+    return matching_key(text)
+
+
 def compact_key(text: str) -> str:
     """Matching key without spaces: punctuation inside a word (`لـ"الخطاب"`)
     splits it in one spelling of a headline and not in another."""
     return matching_key(text).replace(" ", "")
 
 
-def headline_keys(title: str) -> set[str]:
+@lru_cache(maxsize=1 << 12)  # clean_body tests the same top lines on each pass of its loop
+def headline_keys(title: str) -> frozenset[str]:
     """Compact keys under which a headline may be repeated in a body.
 
     The full title, and the title without a short site-name segment at
@@ -87,7 +97,7 @@ def headline_keys(title: str) -> set[str]:
     """
     full = compact_key(title)
     if not full:
-        return set()
+        return frozenset()
     keys = {full}
     parts = [part for part in SITE_SEPARATOR.split(title) if matching_key(part)]
     if len(parts) >= 2:
@@ -98,7 +108,7 @@ def headline_keys(title: str) -> set[str]:
             site_words = len(matching_key(site).split())
             if site_words <= _MAX_SITE_WORDS and len(matching_key(core).split()) > site_words:
                 keys.add(compact_key(core))
-    return keys
+    return frozenset(keys)
 
 
 def strip_headline(title: str, body: str) -> str:
@@ -113,7 +123,7 @@ def strip_headline(title: str, body: str) -> str:
     keys = headline_keys(title)
     if not keys:
         return body
-    title_words = len(matching_key(title).split())
+    title_words = len(_key(title).split())
     limit = _headline_chars(title)
     lines = body.split("\n")
     while True:
@@ -137,12 +147,12 @@ def _headline_chars(title: str) -> int:
     return 3 * len(title) + 60
 
 
-def _is_headline(line: str, keys: set[str], limit: int) -> bool:
+def _is_headline(line: str, keys: frozenset[str], limit: int) -> bool:
     return len(line) <= limit and bool(headline_keys(line) & keys)
 
 
 def _headline_lines(
-    lines: list[str], start: int, keys: set[str], title_words: int, limit: int
+    lines: list[str], start: int, keys: frozenset[str], title_words: int, limit: int
 ) -> int:
     """How many lines from ``start`` (1 or 2, skipping blanks) repeat the headline."""
     if _is_headline(lines[start], keys, limit):
@@ -158,7 +168,7 @@ def _headline_lines(
 
 
 def _cut_glued_headline(
-    line: str, keys: set[str], title_words: int, limit: int
+    line: str, keys: frozenset[str], title_words: int, limit: int
 ) -> str | None:
     """The line without a headline glued to its start, or None if there is none.
 
@@ -196,7 +206,7 @@ def is_widget_crumb(line: str) -> bool:
     line of symbols only (`***`, `| |`)."""
     if not _short(line, _MAX_WIDGET_WORDS):
         return False
-    words = matching_key(line).split()
+    words = _key(line).split()
     if not words:
         return bool(line.strip()) and not any(ch.isalnum() for ch in line)
     return len(words) <= _MAX_WIDGET_WORDS and all(word in _WIDGET_WORDS for word in words)
@@ -209,10 +219,10 @@ def is_caption(line: str) -> bool:
     if not match or not _short(line, _MAX_CAPTION_WORDS):
         return False
     before = line[: match.start()]
-    if len(matching_key(before).split()) > _MAX_CAPTION_WORDS or _SENTENCE_END.search(before):
+    if len(_key(before).split()) > _MAX_CAPTION_WORDS or _SENTENCE_END.search(before):
         return False
     credit = match.group(1)
-    parts = [matching_key(credit), *(matching_key(part) for part in credit.split("/"))]
+    parts = [_key(credit), *(_key(part) for part in credit.split("/"))]
     return any(part in _CREDITS for part in parts)
 
 
@@ -222,16 +232,16 @@ def is_byline(line: str, authors: Iterable[str] = ()) -> bool:
     known author's name (`لندن: رنيم حنوش` when she is the author)."""
     if not _short(line, _MAX_BYLINE_WORDS):
         return False
-    words = matching_key(line).split()
+    words = _key(line).split()
     if not words or len(words) > _MAX_BYLINE_WORDS:
         return False
     if _BYLINE.match(line):
         return True
     parts = _BYLINE_SEPARATOR.split(line)
-    if len(parts) >= 2 and matching_key(parts[-1]) in _CREDITS:
+    if len(parts) >= 2 and _key(parts[-1]) in _CREDITS:
         return True
     key = " ".join(words)
-    author_keys = (matching_key(author) for author in authors)
+    author_keys = (_key(author) for author in authors)
     return any(k and (key == k or key.endswith(" " + k)) for k in author_keys)
 
 
@@ -239,7 +249,7 @@ def is_dateline(line: str) -> bool:
     """A short line that is only a date (and perhaps a time or a section name)."""
     if not _short(line, _MAX_DATELINE_WORDS) or not _DIGIT.search(line):
         return False
-    words = matching_key(line).split()
+    words = _key(line).split()
     if not words or len(words) > _MAX_DATELINE_WORDS:
         return False
     if _SENTENCE_END.search(line) and not _DIGIT.search(line.rstrip()[-1]):

@@ -20,13 +20,15 @@ URDU = (
     "حکومت نے آج دیہی علاقوں کے کسانوں کی مدد کے لیے ایک نیا منصوبہ پیش کیا ہے"
     " جو اگلے مہینے سے شروع ہوگا۔"
 )
+KURDISH = "حکوومەتی هەرێمی کوردستان ئەمڕۆ پلانێکی نوێی بۆ پشتگیری جووتیارانی گوندەکان ڕاگەیاند."
 ENGLISH = "The government announced a new plan to support farmers in rural areas this season."
 FRENCH = "Le gouvernement a annoncé un plan pour les agriculteurs dans les zones rurales."
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(ARABIC, "ar"), (PERSIAN, "fa"), (URDU, "ur"), (ENGLISH, "en"), (FRENCH, "fr")],
+    [(ARABIC, "ar"), (PERSIAN, "fa"), (URDU, "ur"), (KURDISH, "ku"), (ENGLISH, "en"),
+     (FRENCH, "fr")],
 )
 def test_languages_are_told_apart(text: str, expected: str) -> None:
     assert detect_language(text) == expected
