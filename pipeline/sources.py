@@ -69,6 +69,10 @@ class Source:
     archive_pattern: str | None = None
     rate_per_second: float = 1.0
     concurrency: int = 2
+    # Fetch tasks of this source that may run at once, across all runs of the
+    # schedule (two dates of a backfill) and every worker; the DAG hands it to the
+    # scheduler. 1 for a website: one polite crawler per site.
+    fetch_tasks: int = 1
     allow: str | None = None
     deny: str | None = None
     # Lets the fetcher reach the private address the ``home`` host resolves to
@@ -144,9 +148,8 @@ def _parse_source(entry: Any, where: str, base: Path) -> Source:
     rate = entry.get("rate_per_second", 1.0)
     if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
         raise SourceConfigError(f"{where}.rate_per_second: must be a positive number")
-    concurrency = entry.get("concurrency", 2)
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise SourceConfigError(f"{where}.concurrency: must be a positive integer")
+    concurrency = _positive_int(entry, "concurrency", 2, where)
+    fetch_tasks = _positive_int(entry, "fetch_tasks", 1, where)
     allow_private = entry.get("allow_private", False)
     if not isinstance(allow_private, bool):
         raise SourceConfigError(f"{where}.allow_private: must be true or false")
@@ -172,6 +175,7 @@ def _parse_source(entry: Any, where: str, base: Path) -> Source:
         archive_pattern=archive,
         rate_per_second=float(rate),
         concurrency=concurrency,
+        fetch_tasks=fetch_tasks,
         allow=_regex(entry, "allow", where),
         deny=_regex(entry, "deny", where),
         allow_private=allow_private,
@@ -223,6 +227,13 @@ def _regex(entry: dict, key: str, where: str) -> str | None:
         except re.error as exc:
             raise SourceConfigError(f"{where}.{key}: invalid regular expression: {exc}") from exc
     return pattern
+
+
+def _positive_int(entry: dict, name: str, default: int, where: str) -> int:
+    value = entry.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SourceConfigError(f"{where}.{name}: must be a positive integer")
+    return value
 
 
 def _check_archive_pattern(pattern: str, where: str) -> None:

@@ -166,6 +166,7 @@ def test_nightly_dag_under_local_executor_writes_only_to_the_bucket(
     s3_root, sources_file, local_executor, monkeypatch
 ):
     monkeypatch.setenv("AKHBAR_SOURCES", str(sources_file))
+    monkeypatch.setenv("AKHBAR_SOURCES_DEFAULT", "seeds,reposted")
     monkeypatch.setenv("AKHBAR_WORKERS", "2")
     conf = {"sources": ["seeds", "reposted"], "out": s3_root}
     # Own process group: on a timeout the executor's worker processes go too.
@@ -196,10 +197,9 @@ def test_nightly_dag_under_local_executor_writes_only_to_the_bucket(
         assert sorted(r["source_id"] for r in runs
                       if r["status"] == "success" and r["task"] == stage) == ["reposted", "seeds"]
     # One task instance per (task, source), each run by the executor in its own process.
-    ran = {(log.parent.parent.name, log.parent.name)
-           for log in (local_executor / "logs").rglob("attempt=*.log")}
-    for task in ("fetch", "process"):
-        assert {(f"task_id={task}", "map_index=0"), (f"task_id={task}", "map_index=1")} <= ran
+    ran = {log.parent.name for log in (local_executor / "logs").rglob("attempt=*.log")}
+    assert {f"task_id={task}_{source}" for task in ("fetch", "process")
+            for source in ("seeds", "reposted")} <= ran
 
 
 def test_boilerplate_model_is_read_from_the_bucket(s3_root, tmp_path):

@@ -159,7 +159,7 @@ def test_articles_asset_event_names_the_partition_for_downstream_dags(seed_run, 
 
     with sqlite3.connect(airflow_home / "airflow.db") as db:
         extras = [json.loads(row[0]) for row in db.execute(
-            "SELECT extra FROM asset_event WHERE source_task_id = 'process'")]
+            "SELECT extra FROM asset_event WHERE source_task_id = 'process_seeds'")]
     assert extras and all(e["partitions"] == [[DAY, "seeds"]] for e in extras)
     assert all(e["out"] == str(seed_run) for e in extras)
 
