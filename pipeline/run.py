@@ -15,6 +15,7 @@ partition of every dataset, replacing it atomically. Each article records in
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -275,7 +276,9 @@ def process_pages(
     """
     seen: set[str] = set()
     learner = BoilerplateLearner(previous=boilerplate)
-    with BatchPool(workers) as pool, ArticleSpill() as extracted:
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(BatchPool(workers))
+        articles = stack.enter_context(ArticleSpill())
         for result in pool.map(_extract, pages, day, boilerplate):
             if isinstance(result, Reject):
                 sink.add("rejects", [result])
@@ -286,24 +289,18 @@ def process_pages(
             else:
                 seen.add(result.article_id)
                 learner.add(result.source_id, result.body)
-                extracted.append(result)
+                articles.append(result)
         model, relearned = _learned(learner, boilerplate)
-
-        def articles() -> Iterator[Article]:
-            """The extracted articles, cleaned again when tonight taught a new line."""
-            for article in extracted:
-                if relearned:
-                    article.body = clean_body(article.title, article.body, model,
-                                              source_id=article.source_id,
-                                              authors=article.authors)
-                yield article
-
-        verdicts = dedup.decide(articles())
+        if relearned:  # cleaned once, kept for the later pass
+            extracted, articles = articles, stack.enter_context(ArticleSpill())
+            verdicts = dedup.decide(_recleaned(extracted, model, articles))
+        else:
+            verdicts = dedup.decide(articles)
 
         def kept() -> Iterator[Article]:
             """Every article goes to the sink with its dedup answer; the canonical
             ones go on to segmentation and coding."""
-            for article in articles():
+            for article in articles:
                 verdict = verdicts[(article.partition_date, article.source_id,
                                     article.article_id)]
                 article.content_hash = verdict.content_hash
@@ -319,6 +316,16 @@ def process_pages(
             if reject is not None:
                 sink.add("rejects", [reject])
     return ProcessResult(model, list(verdicts.values()))
+
+
+def _recleaned(articles: Iterable[Article], model: BoilerplateModel | None,
+               into: ArticleSpill) -> Iterator[Article]:
+    """``articles`` cleaned again with tonight's model, also appended to ``into``."""
+    for article in articles:
+        article.body = clean_body(article.title, article.body, model,
+                                  source_id=article.source_id, authors=article.authors)
+        into.append(article)
+        yield article
 
 
 def _learned(
