@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from pipeline import __version__
 from pipeline.boilerplate import BoilerplateLearner, BoilerplateModel
 from pipeline.clean import clean_body
-from pipeline.dedup import DedupIndex, Verdict
+from pipeline.dedup import DedupIndex, DedupSettings, Fingerprint, Verdict, fingerprint
 from pipeline.events import CODER_VERSION, code_article
 from pipeline.extract import ExtractionError, extract_page
 from pipeline.fetch import canonicalize_url, ingest
@@ -291,11 +291,12 @@ def process_pages(
                 learner.add(result.source_id, result.body)
                 articles.append(result)
         model, relearned = _learned(learner, boilerplate)
-        if relearned:  # cleaned once, kept for the later pass
-            extracted, articles = articles, stack.enter_context(ArticleSpill())
-            verdicts = dedup.decide(_recleaned(extracted, model, articles))
-        else:
-            verdicts = dedup.decide(articles)
+        prepared = pool.map(_fingerprinted, articles, model if relearned else None,
+                            dedup.settings)
+        if relearned:  # the re-cleaned bodies are kept for the last pass
+            articles = stack.enter_context(ArticleSpill())
+            prepared = _kept_in(prepared, articles)
+        verdicts = dedup.decide(prepared)
 
         def kept() -> Iterator[Article]:
             """Every article goes to the sink with its dedup answer; the canonical
@@ -318,14 +319,21 @@ def process_pages(
     return ProcessResult(model, list(verdicts.values()))
 
 
-def _recleaned(articles: Iterable[Article], model: BoilerplateModel | None,
-               into: ArticleSpill) -> Iterator[Article]:
-    """``articles`` cleaned again with tonight's model, also appended to ``into``."""
-    for article in articles:
-        article.body = clean_body(article.title, article.body, model,
+def _fingerprinted(article: Article, relearned: BoilerplateModel | None,
+                   settings: DedupSettings) -> tuple[Article, Fingerprint]:
+    """The article (cleaned again when tonight ``relearned`` boilerplate) and its
+    dedup fingerprint (runs in a worker process)."""
+    if relearned is not None:
+        article.body = clean_body(article.title, article.body, relearned,
                                   source_id=article.source_id, authors=article.authors)
-        into.append(article)
-        yield article
+    return article, fingerprint(article.body, settings)
+
+
+def _kept_in(prepared: Iterable[tuple[Article, Fingerprint]],
+             spill: ArticleSpill) -> Iterator[tuple[Article, Fingerprint]]:
+    for article, print_ in prepared:
+        spill.append(article)
+        yield article, print_
 
 
 def _learned(

@@ -47,6 +47,8 @@ so memory follows the window, not the archive (the rule above holds within it).
 """
 
 from pipeline.dedup.index import DedupIndex, Verdict
-from pipeline.dedup.signature import DedupSettings, content_hash
+from pipeline.dedup.signature import DedupSettings, Fingerprint, content_hash, fingerprint
 
-__all__ = ["DedupIndex", "DedupSettings", "Verdict", "content_hash"]
+__all__ = [
+    "DedupIndex", "DedupSettings", "Fingerprint", "Verdict", "content_hash", "fingerprint",
+]

@@ -20,11 +20,10 @@ import pyarrow as pa
 from pipeline.dedup.lsh import BandIndex
 from pipeline.dedup.signature import (
     DedupSettings,
-    Signer,
+    Fingerprint,
     Sketch,
     content_hash,
-    hash_keys,
-    paragraph_keys,
+    fingerprint,
 )
 from pipeline.dedup.store import SIGNATURES, SignatureStore
 from pipeline.records import Article
@@ -159,7 +158,6 @@ class DedupIndex:
             )
         self.settings = stored or settings or DedupSettings()
         self._settings_stored = stored is not None
-        self._signer = Signer(self.settings)
         self._index = _Signatures(self.settings)
         self._pending: dict[PartitionKey, dict[str, tuple[_Entry, Sketch | None]]] = {}
         self._stale: set[PartitionKey] = set()
@@ -216,15 +214,21 @@ class DedupIndex:
 
     def assign(self, articles: list[Article]) -> None:
         """Fill the dedup fields of ``articles``, in place (see :meth:`decide`)."""
-        verdicts = self.decide(articles)
+        verdicts = self.decide((a, fingerprint(a.body, self.settings)) for a in articles)
         for article in articles:
             verdict = verdicts[(article.partition_date, article.source_id, article.article_id)]
             article.content_hash = verdict.content_hash
             article.near_dup_cluster = verdict.near_dup_cluster
             article.duplicate_of = verdict.duplicate_of
 
-    def decide(self, articles: Iterable[Article]) -> dict[EntryKey, Verdict]:
+    def decide(
+        self, articles: Iterable[tuple[Article, Fingerprint]]
+    ) -> dict[EntryKey, Verdict]:
         """The dedup fields of ``articles``, by (partition_date, source_id, article_id).
+
+        Each article comes with the :func:`~pipeline.dedup.signature.fingerprint`
+        of its body under this index's ``settings`` (computed by the caller, so
+        that it can be computed in worker processes).
 
         ``articles`` usually form one (partition_date, source_id) partition but
         may span several (e.g. every source of one date, which makes same-day
@@ -237,13 +241,15 @@ class DedupIndex:
         firsts: set[EntryKey] = set()
         repeats = 0
         prepared: list[tuple[_Entry, Sketch | None]] = []
-        for article in articles:
+        for article, print_ in articles:
             key = (article.partition_date, article.source_id, article.article_id)
             if key in firsts:
                 repeats += 1
                 continue
             firsts.add(key)
-            prepared.append(self._entry(article))
+            prepared.append((_Entry(article.partition_date, article.source_id,
+                                    article.article_id, article.published_at,
+                                    print_.content_hash, article.article_id), print_.sketch))
         if repeats:
             log.warning("dedup: %d article(s) repeat an article_id of the same partition",
                         repeats)
@@ -315,12 +321,6 @@ class DedupIndex:
         stale = sorted(self._stale - groups.keys())
         self._pending, self._stale = {}, set()
         return stale
-
-    def _entry(self, article: Article) -> tuple[_Entry, Sketch | None]:
-        keys = paragraph_keys(article.body)
-        entry = _Entry(article.partition_date, article.source_id, article.article_id,
-                       article.published_at, hash_keys(keys), article.article_id)
-        return entry, self._signer.signature(keys)
 
     def _same_url(self, entry: _Entry) -> list[_Entry]:
         """The stored row with ``entry``'s article_id in another partition, if any.

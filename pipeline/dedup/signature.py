@@ -13,6 +13,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -99,6 +100,28 @@ def hash_keys(keys: list[str]) -> str:
 def content_hash(body: str) -> str:
     """SHA-256 (hex) of the body's matching key: equal for exact duplicates."""
     return hash_keys(paragraph_keys(body))
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What the duplicate rule needs of a body: its content hash and its MinHash
+    sketch (None when too short to be near-matched). Computed apart from the
+    index so that worker processes can compute it (:func:`fingerprint`)."""
+
+    content_hash: str
+    sketch: Sketch | None
+
+
+def fingerprint(body: str, settings: DedupSettings) -> Fingerprint:
+    """The :class:`Fingerprint` of ``body`` under ``settings``."""
+    keys = paragraph_keys(body)
+    return Fingerprint(hash_keys(keys), _signer(settings).signature(keys))
+
+
+@lru_cache(maxsize=8)
+def _signer(settings: DedupSettings) -> Signer:
+    """One Signer per settings and process: building its permutations is not free."""
+    return Signer(settings)
 
 
 def _identity(value: int) -> int:
