@@ -44,11 +44,12 @@ class ActorEntry:
     """One dictionary meaning of a phrase."""
 
     kind: str  # country | adjective | capital | seat | agent | organisation | person
-    #            | transparent | anaphor
+    #            | transparent | anaphor | pair
     country: str | None = None
     role: str | None = None
     code: str | None = None  # organisations and persons: the full code
     head: str | None = None  # anaphors: the head word they refer back to
+    pair_of: str | None = None  # pairs: "actors" or "countries", what they refer back to
     valid_from: date | None = None  # persons: when the code starts to hold
     valid_to: date | None = None
 
@@ -74,6 +75,7 @@ class ActorMention:
     fixed_code: str | None = None
     head: str = ""  # first dictionary word of the mention, for anaphora
     anaphor_head: str | None = None
+    pair_of: str | None = None  # الجانبان, البلدين: the last two actors (countries) of the article
     conjoined: bool = False  # starts with the conjunction و (X وY)
     locative: bool = False
     modifier: bool = False  # a lone adjective (الإعلان الروسي): only qualifies an event noun
@@ -126,6 +128,8 @@ def actor_dictionary() -> ActorDictionary:
     _add_all(index, data["transparent"], ActorEntry("transparent"))
     for phrase, head in data["anaphors"].items():
         index.add(phrase, ActorEntry("anaphor", head=dictionary_key(head)))
+    for scope, phrases in data["pairs"].items():
+        _add_all(index, phrases, ActorEntry("pair", pair_of=scope))
     people = frozenset(dictionary_key(p.split()[0]) for p in data["people"])
     return ActorDictionary(index, people)
 
@@ -153,7 +157,8 @@ def _mention(tokens: Sequence[Token], sentence: str, offset: int, start: int, en
     mention = ActorMention(
         start, end, text, entry.kind, country=entry.country, role=entry.role,
         fixed_code=entry.code_on(day), head=dictionary_key(phrase.split()[0]),
-        anaphor_head=entry.head, conjoined=_is_conjoined(tokens[start], phrase),
+        anaphor_head=entry.head, pair_of=entry.pair_of,
+        conjoined=_is_conjoined(tokens[start], phrase),
         matched=[f"actor:{phrase}"],
     )
     if entry.kind in {"country", "capital", "agent"}:

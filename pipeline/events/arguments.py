@@ -4,7 +4,8 @@ Arabic news word order is read with a few rules: SVO takes the nearest actor
 before the verb in its clause and the first after it; VSO the two actors after
 it; a plural verb (``يقاتلون``) carries its own subject; verbs mostly used in
 the passive (``قتل ثلاثة مدنيين``) make a lone actor the victim; ``من قبل X``
-names the agent of a passive. Event nouns take their source from a support
+names the agent of a passive; the subject between the words of a verb phrase
+(``أطلق مسلحون النار``) is its source. Event nouns take their source from a support
 verb's subject (``شنت القوات غارات``), a nisba adjective (``الغارات الروسية``)
 or an armed genitive, and their target from a genitive, a target marker
 (``هجوم على``) or a relative clause (``الغارات التي استهدفت X``). Conjoined
@@ -69,6 +70,9 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     after = [m for m in actors if word.end <= m.start and m.end <= right]
     if word.value.kind == "noun":
         return _noun_arguments(word, sent, before)
+    gapped = _gapped_arguments(word, word.tail, sent, frames) if word.tail else None
+    if gapped:
+        return gapped
     source: ActorMention | None = None
     target: ActorMention | None = None
     after = _first_of_groups(after, sent)
@@ -92,6 +96,27 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     if agent:  # خطف ... من قبل أربعة مسلحين: the passive's agent; the other is the victim
         victim = target if target is not agent else source
         source, target = agent, (victim if victim is not agent else None)
+    return _expand(source, sent), _expand(target, sent)
+
+
+def _gapped_arguments(word: Match[VerbEntry], tail: tuple[int, int], sent: Sentence,
+                      frames: list[Frame],
+                      ) -> tuple[list[ActorMention], list[ActorMention]] | None:
+    """``أطلق مسلحون مجهولون النار على الشرطة``: an actor in the gap is the
+    subject, the object follows the phrase; the subject of a passive phrase
+    (``تعرض موكب الوزير لهجوم``) is its victim, its agent comes after
+    ``من قبل``. None without an actor in the gap (``أطلقت عشرات الصواريخ``):
+    the phrase is then read like a one-word verb."""
+    gap_start, (tail_start, tail_end) = word.end, tail
+    subject = next((m for m in sent.actors if gap_start <= m.start and m.end <= tail_start), None)
+    if subject is None:
+        return None
+    _, right = bounds(word.start, tail_end, sent.tokens, frames)
+    after = [m for m in sent.actors if tail_end <= m.start and m.end <= right]
+    if word.value.passive:
+        source, target = _by_agent(tail_end, right, sent.tokens, sent.actors), subject
+    else:
+        source, target = subject, (after[0] if after else None)
     return _expand(source, sent), _expand(target, sent)
 
 

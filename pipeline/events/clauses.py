@@ -23,6 +23,7 @@ QUOTES = frozenset({'"', "«", "»", "“", "”"})
 PRONOUN_SUFFIXES = ("", "ه", "ها", "هم", "هما", "نا", "ني")
 DENIAL_CODE = "016"
 _HARD_STOPS = frozenset({".", "؛", ";", ":", "!", "?", "؟"})
+_QUOTED_NAME = 3  # words between quotes that make a name rather than a quotation
 _KANA = frozenset({"كان", "كون"})  # تكون, يكون: verb forms of "to be"
 
 
@@ -77,11 +78,17 @@ def _frame_after(start: int, end: int, tokens: Sequence[Token], mentions: list[A
     or opening quote) to the end of the sentence."""
     speaker = _speaker(start, end, tokens, mentions) or memory.last_speaker
     opening = None
-    for i in range(end, min(len(tokens), end + 10)):
+    i = end
+    while i < min(len(tokens), end + 10):
         text = tokens[i].text
+        closing = _quoted_name_end(tokens, i) if text in QUOTES else None
+        if closing is not None:
+            i = closing + 1
+            continue
         if is_complementizer(tokens[i]) or text in {":", *QUOTES}:
             opening = i
             break
+        i += 1
     if opening is None:
         if not denied:
             return Frame(0, 0, speaker, denied, False)
@@ -92,6 +99,13 @@ def _frame_after(start: int, end: int, tokens: Sequence[Token], mentions: list[A
     norm = tokens[opening].norm
     pronoun = is_complementizer(tokens[opening]) and not norm.endswith(("ان", "ن"))
     return Frame(opening + 1, len(tokens), speaker, denied, pronoun)
+
+
+def _quoted_name_end(tokens: Sequence[Token], i: int) -> int | None:
+    """Where a quote at ``i`` closes when it sets off a name of a few words
+    (تنظيم «القاعدة», صحيفة «الشرق الأوسط»), not the words of the speaker."""
+    return next((j for j in range(i + 1, min(len(tokens), i + 2 + _QUOTED_NAME))
+                 if tokens[j].text in QUOTES), None)
 
 
 def _speaker(start: int, end: int, tokens: Sequence[Token],

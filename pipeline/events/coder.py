@@ -45,10 +45,10 @@ from pipeline.events.gazetteer import best_place, find_places
 from pipeline.events.lexicon import (
     Match,
     Token,
-    dictionary_key,
     has_article,
     is_perfect,
     tokenize,
+    verb_key,
 )
 from pipeline.events.specificity import (
     INCIDENT_ROOTS,
@@ -62,7 +62,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.3"
+CODER_VERSION = "akhbar-events-0.4"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -118,7 +118,7 @@ def _code_sentence(
         return []
     mentions = resolve(find_actors(tokens, sentence, offset, published), tokens, memory)
     words = [_reading(w, tokens) for w in verb_dictionary().index.find_all(tokens)
-             if not any(m.start < w.end and w.start < m.end for m in mentions)]
+             if not any(w.covers(m.start, m.end) for m in mentions)]
     # Reported speech is read even without event words: it names the speaker
     # that a later "وأضاف أن" refers to.
     clause_frames, attribution = frames(tokens, mentions, words, memory)
@@ -184,8 +184,10 @@ def _reading(word: Match[VerbEntry], tokens: Sequence[Token]) -> Match[VerbEntry
             return replace(word, value=replace(word.value, confidence=DEFAULT_CONFIDENCE))
         return word
     norm = tokens[word.start].norm.removeprefix("و").removeprefix("ف")
-    first_key = dictionary_key(word.phrase.split()[0])
-    if norm.startswith((*_PREPOSITIONS, "ال")) and not norm.startswith(first_key):
+    first_key = verb_key(word.phrase.split()[0])
+    prefix = next((p for p in (*_PREPOSITIONS, "ال") if norm.startswith(p)), None)
+    # بقتل, القتل: a clitic before the verb; ألقت, لقي: the verb's own letters.
+    if prefix and not first_key.startswith(prefix):
         factor = 1.0 if supported else 0.6
         entry = replace(word.value, kind="noun", confidence=word.value.confidence * factor)
         return replace(word, value=entry)

@@ -2,7 +2,8 @@
 
 The coder reads an article sentence by sentence; this module keeps what the
 article has said so far (:class:`Memory`) and resolves each sentence's mentions
-against it: anaphors (``الوزارة`` -> the last ``وزارة ...``), people named right
+against it: anaphors (``الوزارة`` -> the last ``وزارة ...``; ``الجانبان`` -> the
+last two actors), people named right
 after their role (``وزير الدفاع الأميركي، آشتون كارتر،`` then ``كارتر``), bare
 definite agents (``الجيش``) taking the country of the last actor of that role,
 possessives (``قواته``) the last country, and the political opposition read as
@@ -11,11 +12,13 @@ armed once the article has called it so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.events.actors import ActorMention, actor_dictionary
 from pipeline.events.lexicon import Match, Token, dictionary_key, has_article
+
+_BETWEEN = frozenset({"بين", "وبين"})
 
 
 @dataclass
@@ -28,6 +31,28 @@ class Memory:
     armed_opposition: set[str] = field(default_factory=set)  # countries
     last_speaker: ActorMention | None = None
     last_country: str | None = None
+    # The latest actors with distinct codes, and countries, oldest first: what
+    # a plural anaphor (الجانبان, البلدين) refers back to.
+    recent_actors: list[ActorMention] = field(default_factory=list)
+    recent_countries: list[ActorMention] = field(default_factory=list)
+
+    def remember(self, mention: ActorMention) -> None:
+        """Keep ``mention`` as the latest of its code (and of its country)."""
+        self.recent_actors = _latest(self.recent_actors, mention, lambda m: m.code)
+        if mention.country:
+            self.recent_countries = _latest(self.recent_countries, mention, lambda m: m.country)
+
+    def pair(self, scope: str) -> list[ActorMention]:
+        """The two latest distinct actors (``scope`` "actors") or countries."""
+        if scope == "countries":
+            return [replace(m, fixed_code=m.country) for m in self.recent_countries]
+        return list(self.recent_actors)
+
+
+def _latest(recent: list[ActorMention], mention: ActorMention,
+            key: Callable[[ActorMention], str | None]) -> list[ActorMention]:
+    """The last two of ``recent`` + ``mention`` with distinct keys, oldest first."""
+    return [*[m for m in recent if key(m) != key(mention)][-1:], mention]
 
 
 def resolve(mentions: list[ActorMention], tokens: Sequence[Token],
@@ -36,7 +61,12 @@ def resolve(mentions: list[ActorMention], tokens: Sequence[Token],
     then remember this sentence's actors."""
     mentions = mentions + _name_mentions(tokens, mentions, memory)
     mentions.sort(key=lambda m: m.start)
+    resolved: list[ActorMention] = []
     for i, mention in enumerate(mentions):
+        if mention.pair_of:
+            resolved.extend(_pair_mentions(mention, tokens, memory))
+            continue
+        resolved.append(mention)
         if mention.anaphor_head:
             antecedent = memory.by_head.get(mention.anaphor_head)
             if antecedent:
@@ -58,8 +88,25 @@ def resolve(mentions: list[ActorMention], tokens: Sequence[Token],
             memory.last_country = mention.country
         if mention.role == "REB":
             memory.armed_opposition.add(mention.country or "")
+        memory.remember(mention)
         _learn_name(tokens, mention, mentions[i + 1 :], memory)
-    return mentions
+    return resolved
+
+
+def _pair_mentions(mention: ActorMention, tokens: Sequence[Token],
+                   memory: Memory) -> list[ActorMention]:
+    """الجانبان, الطرفين, البلدين: the two actors (countries) named last, as a
+    conjoined pair at the anaphor's place; unresolved without two of them.
+    After بين it is left unresolved: ``العلاقات بين البلدين`` names a relation,
+    and read as actors it became the object of whatever verb was near."""
+    antecedents = memory.pair(mention.pair_of or "")
+    after_between = mention.start > 0 and tokens[mention.start - 1].norm in _BETWEEN
+    if len(antecedents) < 2 or after_between:
+        return [mention]
+    return [replace(antecedent, start=mention.start, end=mention.end, text=mention.text,
+                    kind="pair", conjoined=mention.conjoined or k > 0, locative=False,
+                    modifier=False, matched=[*antecedent.matched, f"pair:{mention.text}"])
+            for k, antecedent in enumerate(antecedents)]
 
 
 def _possessive(tokens: Sequence[Token], mention: ActorMention) -> bool:

@@ -116,8 +116,11 @@ def verbal_forms(norm: str) -> frozenset[str]:
     ``استهدف`` via the alef restored after the imperfect prefix)."""
     forms = set(nominal_forms(norm, nisba=False))
     prefixed = _prefix_forms(norm, _VERB_PREFIXES)
+    # The alef comes back only after a person prefix: تهم ("charges",
+    # "concerns") is not اتهم.
+    bare = without_conjunction(norm)
     # Imperfect of derived forms drops the initial alef: يستهدف -> استهدف.
-    prefixed |= {"ا" + f for f in prefixed if f.startswith(("ست", "نت", "ت")) and f != norm}
+    prefixed |= {"ا" + f for f in prefixed if f.startswith(("ست", "نت", "ت")) and f not in bare}
     for form in prefixed:
         forms.add(form)
         for obj in ("", *_OBJECT_SUFFIXES):
@@ -129,12 +132,16 @@ def verbal_forms(norm: str) -> frozenset[str]:
             for subj in _VERB_SUBJECT_SUFFIXES:
                 if base.endswith(subj):
                     forms.update(_weak_roots(base[: -len(subj)]))
+                    if base.startswith("ا") and len(base) - len(subj) >= _MIN_STEM:
+                        # Derived defective verbs lose their final ى before a
+                        # suffix: اعتدت -> اعتدى, ألقوا -> ألقى, استدعت -> استدعى.
+                        forms.add(base[: -len(subj)] + "ي")
     forms |= {w for f in list(forms) for w in _weak_roots(f)}
     # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق;
     # nor does form VIII (افتعل): يعتصم -> اعتصم, يقتحمون -> اقتحم.
     if norm.removeprefix("و").removeprefix("ف").startswith(("ي", "ت", "ن")):
         forms |= {"ا" + f for f in list(forms)
-                  if len(f) == 3 or (len(f) == 4 and f[1] == "ت")}
+                  if f not in bare and (len(f) == 3 or (len(f) == 4 and f[1] == "ت"))}
     return frozenset(forms)
 
 
@@ -169,6 +176,13 @@ def is_perfect(norm: str, key: str) -> bool:
     return any(stem.startswith(key) for stem in without_conjunction(norm))
 
 
+def verb_key(word: str) -> str:
+    """The form a dictionary verb is stored under: normalised, with its alef
+    and lam, which are root letters or a prefix of a verb, never the article
+    (ألقى, التقى, التمس)."""
+    return normalize_word(word)
+
+
 def dictionary_key(word: str) -> str:
     """The form a dictionary word is stored under: normalised, article-less.
 
@@ -201,12 +215,24 @@ def tokenize(sentence: str, offset: int = 0) -> list[Token]:
 
 @dataclass(frozen=True)
 class Match(Generic[T]):
-    """A dictionary phrase found at tokens ``[start, end)``."""
+    """A dictionary phrase found at tokens ``[start, end)``.
+
+    A gapped phrase (``أطلق مسلحون النار``) spans ``[start, end)`` with its
+    first word only; ``tail`` holds the token range of the rest, after the gap.
+    The gap is not part of the event word: an actor there (most often the
+    subject) does not block the phrase, and the coder reads it as the subject.
+    """
 
     start: int
     end: int
     value: T
     phrase: str
+    tail: tuple[int, int] | None = None
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether the matched words (not the gap) overlap tokens ``[start, end)``."""
+        spans = [(self.start, self.end), *([self.tail] if self.tail else [])]
+        return any(s < end and start < e for s, e in spans)
 
 
 class PhraseIndex(Generic[T]):
@@ -215,55 +241,115 @@ class PhraseIndex(Generic[T]):
     ``verbal`` selects the verb expansion of text tokens (person affixes,
     object pronouns) instead of the nominal one (articles, plural and
     feminine endings).
+
+    A verb phrase (``add(..., verb=True)``) may have up to ``max_gap`` words between
+    its first word and the rest: Arabic puts the subject right after the verb
+    (``أطلق مسلحون النار``, ``ألقت الشرطة القبض على``, ``خرج آلاف الطلاب في
+    مظاهرة``). A gap holds words only, none of them in ``gap_stops`` (clause
+    breaks, complementizers) nor a verb of the index: the rest would belong
+    to another clause.
     """
 
-    def __init__(self, *, verbal: bool = False) -> None:
+    def __init__(self, *, verbal: bool = False, max_gap: int = 0,
+                 gap_stops: frozenset[str] = frozenset()) -> None:
         self._verbal = verbal
-        self._by_first: dict[str, list[tuple[tuple[str, ...], T, str]]] = {}
+        self._max_gap = max_gap
+        self._gap_stops = gap_stops
+        # first key -> (the other keys, value, phrase, may have a gap, letters), longest first
+        self._by_first: dict[str, list[tuple[tuple[str, ...], T, str, bool, int]]] = {}
         # The first keys as a set: most tokens start no phrase, and one set
         # intersection (in C) tells so faster than a look-up per word form.
         self._first_keys: set[str] = set()
+        self._verb_keys: set[str] = set()  # first words of verb phrases: a gap holds none
 
-    def add(self, phrase: str, value: T) -> None:
-        keys = tuple(dictionary_key(w) for w in simple_word_tokenize(phrase))
-        if not keys:
+    def add(self, phrase: str, value: T, *, verb: bool = False) -> None:
+        """Index ``phrase``; a ``verb`` phrase starts with a verb (its key is
+        :func:`verb_key`) and, with more than one word, may have a gap."""
+        # Tokenised word by word: the tokenizer would split a leading = off.
+        words = [("=" if word.startswith("=") else "") + piece for word in phrase.split()
+                 for piece in simple_word_tokenize(word.removeprefix("="))]
+        if not words:
             raise ValueError(f"empty dictionary phrase: {phrase!r}")
+        first = verb_key(words[0]) if verb else dictionary_key(words[0])
+        keys = (first, *(dictionary_key(w) for w in words[1:]))
         self._first_keys.add(keys[0])
+        if verb:
+            self._verb_keys.add(keys[0])
         bucket = self._by_first.setdefault(keys[0], [])
-        bucket.append((keys, value, phrase))
+        bucket.append((keys[1:], value, phrase, verb and len(keys) > 1, sum(map(len, keys))))
         bucket.sort(key=lambda item: -len(item[0]))
 
     def _forms(self, token: Token) -> frozenset[str]:
         return token.verbal if self._verbal else token.nominal
 
+    def _matches_at(self, keys: tuple[str, ...], tokens: Sequence[Token], i: int) -> bool:
+        if i + len(keys) > len(tokens):
+            return False
+        for key in keys:
+            if key not in self._forms(tokens[i]):
+                return False
+            i += 1
+        return True
+
+    def _gap_ends(self, tokens: Sequence[Token], i: int) -> list[int]:
+        """Where the rest of a gapped phrase starting at ``i`` may begin (after
+        a gap of at least one word)."""
+        ends: list[int] = []
+        for j in range(i + 1, min(len(tokens), i + 1 + self._max_gap)):
+            token = tokens[j]
+            if (not token.is_word or not self._gap_stops.isdisjoint(token.nominal)
+                    or not self._verb_keys.isdisjoint(self._forms(token))):
+                break
+            if j + 1 < len(tokens):
+                ends.append(j + 1)
+        return ends
+
     def match_at(self, tokens: Sequence[Token], i: int) -> Match[T] | None:
         """The longest phrase starting at token ``i``, if any."""
         best: Match[T] | None = None
-        best_rank = (0, 0)
+        best_rank = (0, 0, 0)
+        gap_ends: list[int] | None = None  # computed for the first gapped phrase only
         for form in self._forms(tokens[i]) & self._first_keys:
-            for keys, value, phrase in self._by_first[form]:
-                end = i + len(keys)
-                # Prefer more words, then the least-stripped reading: ضربات is
-                # "strikes" (ضربات) before it is "he hit" (ضرب).
-                rank = (len(keys), sum(map(len, keys)))
-                if end > len(tokens) or rank <= best_rank:
+            for rest, value, phrase, gapped, letters in self._by_first[form]:
+                # Prefer more words, then no gap, then the least-stripped
+                # reading: ضربات is "strikes" (ضربات) before "he hit" (ضرب).
+                rank = (len(rest) + 1, 1, letters)
+                if rank <= best_rank:
                     continue
-                if all(keys[k] in self._forms(tokens[i + k]) for k in range(1, len(keys))):
-                    best, best_rank = Match(i, end, value, phrase), rank
+                if self._matches_at(rest, tokens, i + 1):
+                    best, best_rank = Match(i, i + 1 + len(rest), value, phrase), rank
+                    continue
+                rank = (len(rest) + 1, 0, letters)
+                if not gapped or rank <= best_rank:
+                    continue
+                if gap_ends is None:
+                    gap_ends = self._gap_ends(tokens, i)
+                # The shortest gap where the rest matches.
+                tail = next((j for j in gap_ends if self._matches_at(rest, tokens, j)), None)
+                if tail is not None:
+                    best_rank = rank
+                    best = Match(i, i + 1, value, phrase, (tail, tail + len(rest)))
         return best
 
     def find_all(self, tokens: Sequence[Token]) -> list[Match[T]]:
-        """Non-overlapping longest matches, left to right."""
+        """Non-overlapping longest matches, left to right (the words in a
+        gapped phrase's gap are matched too; its tail is not)."""
         found: list[Match[T]] = []
         first_keys = self._first_keys
+        taken: set[int] = set()
         i = 0
         while i < len(tokens):
             token = tokens[i]
             match = None
-            if token.is_word and not first_keys.isdisjoint(self._forms(token)):
+            if (i not in taken and token.is_word
+                    and not first_keys.isdisjoint(self._forms(token))):
                 match = self.match_at(tokens, i)
+            if match and match.tail and taken.intersection(range(*match.tail)):
+                match = None
             if match:
                 found.append(match)
+                if match.tail:
+                    taken.update(range(*match.tail))
                 i = match.end
             else:
                 i += 1

@@ -18,8 +18,8 @@ from pipeline.events.clauses import is_complementizer
 from pipeline.events.lexicon import (
     Match,
     Token,
-    dictionary_key,
     is_perfect,
+    verb_key,
     without_conjunction,
 )
 from pipeline.events.verbs import DEFAULT_CONFIDENCE, VerbEntry, verb_dictionary
@@ -80,7 +80,10 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     if _alleged(word, tokens):
         return 0.0
     if protest:
-        crowd = any(t.nominal & verb_dictionary().grammar.protesters for t in tokens)
+        # Chants (هتافات) show a crowd, but not as the event word itself.
+        protesters = verb_dictionary().grammar.protesters
+        crowd = any(t.nominal & protesters for j, t in enumerate(tokens)
+                    if not word.start <= j < word.end)
         if word.value.confidence < DEFAULT_CONFIDENCE and not crowd:
             # تجمع, مظاهرة, احتجاجا also gather summits, name festivals and
             # qualify other acts: without protesters they are not a protest.
@@ -153,7 +156,7 @@ def _imperfect(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
             word.start and tokens[word.start - 1].norm.removeprefix("و") in {"لم", "فلم"}):
         return False
     norm = tokens[word.start].norm
-    return not is_perfect(norm, dictionary_key(word.phrase.split()[0])) and any(
+    return not is_perfect(norm, verb_key(word.phrase.split()[0])) and any(
         stem.startswith(("ي", "ت", "ن")) for stem in without_conjunction(norm))
 
 

@@ -17,6 +17,9 @@ from pipeline.events.cameo import lookup
 from pipeline.events.lexicon import PhraseIndex, dictionary_key
 
 DEFAULT_CONFIDENCE = 0.8
+# Words allowed between the verb and the rest of a verb phrase: a subject of
+# up to three words (أطلق مسلحون مجهولون النار, ألقت قوات الأمن القبض على).
+MAX_GAP = 3
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,12 @@ def verb_dictionary() -> VerbDictionary:
     text = resources.files("pipeline.events").joinpath("verbs.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     grammar_words = data.pop("grammar")
-    index: PhraseIndex[VerbEntry] = PhraseIndex(verbal=True)
+    grammar = _grammar(grammar_words)
+    # A verb phrase's subject comes between its words (VSO); a noun phrase
+    # (إطلاق النار) is never split.
+    index: PhraseIndex[VerbEntry] = PhraseIndex(
+        verbal=True, max_gap=MAX_GAP,
+        gap_stops=grammar.clause_breaks | grammar.complementizers | grammar.relatives)
     for code, groups in data.items():
         code = str(code)
         lookup(code)  # raises on a code CAMEO does not define
@@ -91,8 +99,14 @@ def verb_dictionary() -> VerbDictionary:
                 for phrase in spec.get(kind, []):
                     entry = VerbEntry(code, "noun" if kind == "nouns" else "verb",
                                       kind == "passive", confidence, kind == "stimulus")
-                    index.add(phrase, entry)
-    grammar = Grammar(
+                    index.add(phrase, entry, verb=kind != "nouns")
+    return VerbDictionary(index, grammar)
+
+
+def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
+    """The ``grammar`` lists, compiled first: the event index needs the clause
+    breaks to know where a verb phrase's gap ends."""
+    return Grammar(
         speech=_phrases(grammar_words["speech"]),
         attribution=_keys(grammar_words["attribution"]),
         complementizers=_keys(grammar_words["complementizers"]),
@@ -113,4 +127,3 @@ def verb_dictionary() -> VerbDictionary:
         consequences=_keys(grammar_words["consequences"]),
         protesters=_keys(grammar_words["protesters"]),
     )
-    return VerbDictionary(index, grammar)
