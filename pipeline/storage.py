@@ -315,6 +315,10 @@ class PartitionWriter:
             table = pa.concat_tables(self._buffer)
             self._buffer, self._buffered_bytes = [], 0
             _write_row_groups(self._writer, _sort(self.dataset, table))
+            del table
+            # Arrow's allocator keeps freed buffers for reuse; hand them back, or a
+            # run's resident memory keeps the high-water mark of every flush.
+            pa.default_memory_pool().release_unused()
 
     def _discard(self) -> None:
         """Drop the staged file. Closing an object-store stream uploads what it
@@ -522,6 +526,7 @@ def iter_partition(
         for batch in pq.ParquetFile(handle).iter_batches(batch_size=batch_rows,
                                                          columns=columns):
             yield pa.Table.from_batches([batch])
+    pa.default_memory_pool().release_unused()
 
 
 def _read_file(fs: pafs.FileSystem, path: str) -> pa.Table | None:
