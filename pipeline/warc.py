@@ -466,5 +466,6 @@ def _plausible(text: str) -> bool:
     return len(_LATIN_ACCENTED.findall(letters)) / len(letters) < 0.3
 
 
-_LATIN_ACCENTED = re.compile("[\u00c0-\u024f]")
+# Latin letters with diacritics (U+00C0-U+024F without the signs × and ÷).
+_LATIN_ACCENTED = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _NON_LETTERS = re.compile(r"[\W\d_]+")

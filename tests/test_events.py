@@ -241,3 +241,16 @@ def test_implausible_sentence_dates_fall_back_to_publication():
     near = code_article("قصفت الطائرات الروسية مواقع المعارضة في حلب أمس السبت.",
                         published=published)
     assert near and all(e.event_date == date(2016, 6, 18) for e in near)
+
+
+def test_tokens_are_camel_tools_tokens():
+    """The coder's fast path must split exactly as camel-tools' tokenizer does."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    from pipeline.events.lexicon import tokenize
+
+    for text in ["قال الوزير: «لن نتراجع»، وأضاف (في بيان) إن 2016 كان صعبا!",
+                 "e-mail: a.b@c.d — 1⃣ 👍🏽 ‏٣٠٪ و\u200fالحكومة؟؟",
+                 "الـ 15 ألفاً/العام …  ﷽  x²+y³",
+                 ""]:
+        assert [t.text for t in tokenize(text)] == simple_word_tokenize(text)
