@@ -115,6 +115,11 @@ class BoilerplateModel:
         )
 
 
+def line_id(key: str) -> int:
+    """A line's identity within a run: the hash of its matching key."""
+    return hash(key)
+
+
 class BoilerplateLearner:
     """Counts, per source, in how many distinct articles each line appears.
 
@@ -128,7 +133,7 @@ class BoilerplateLearner:
     """
 
     def __init__(self, previous: BoilerplateModel | None = None) -> None:
-        # Lines are counted under hash(key), and their text is kept only from
+        # Lines are counted under line_id(key), and their text is kept only from
         # their second sighting on: most lines of a night are seen once, and
         # this keeps a large partition's learner small.
         self._counts: dict[str, Counter[int]] = {}
@@ -136,31 +141,35 @@ class BoilerplateLearner:
         self._seen: dict[str, set[bytes]] = {}
         self._previous = previous or BoilerplateModel()
         for source, learned in self._previous.lines.items():
-            self._counts[source] = Counter({hash(key): line.count
+            self._counts[source] = Counter({line_id(key): line.count
                                             for key, line in learned.items()})
-            self._lines[source] = {hash(key): (key, line.text) for key, line in learned.items()}
+            self._lines[source] = {line_id(key): (key, line.text)
+                                   for key, line in learned.items()}
 
     @property
     def sources(self) -> list[str]:
         """The sources whose articles were counted by this learner."""
         return list(self._seen)
 
-    def add(self, source_id: str, body: str) -> None:
-        """Count the lines of one article body of ``source_id``."""
+    def add(self, source_id: str, body: str) -> frozenset[int]:
+        """Count the lines of one article body of ``source_id``; returns the
+        :func:`line_id` of each line that could be boilerplate, so the caller can
+        tell later, without reading the body again, whether a line learned at the
+        end of the night is in this article."""
         keyed = {key: raw.strip() for raw in body.split("\n") if (key := matching_key(raw))}
+        candidates = {line_id(key): (key, text) for key, text in keyed.items()
+                      if len(key.split()) <= MAX_LINE_WORDS}
         digest = hashlib.blake2b("\n".join(sorted(keyed)).encode(), digest_size=16).digest()
         seen = self._seen.setdefault(source_id, set())
-        if not keyed or digest in seen:
-            return
-        seen.add(digest)
-        counts = self._counts.setdefault(source_id, Counter())
-        lines = self._lines.setdefault(source_id, {})
-        for key, text in keyed.items():
-            if len(key.split()) <= MAX_LINE_WORDS:
-                digest = hash(key)
-                counts[digest] += 1
-                if counts[digest] > 1:
-                    lines.setdefault(digest, (key, text))
+        if keyed and digest not in seen:
+            seen.add(digest)
+            counts = self._counts.setdefault(source_id, Counter())
+            lines = self._lines.setdefault(source_id, {})
+            for line, key_text in candidates.items():
+                counts[line] += 1
+                if counts[line] > 1:
+                    lines.setdefault(line, key_text)
+        return frozenset(candidates)
 
     def model(self, min_count: int = 5, min_share: float = 0.005) -> BoilerplateModel:
         """Lines seen in at least ``min_count`` articles and ``min_share`` of
@@ -177,7 +186,7 @@ class BoilerplateLearner:
                 self._seen.get(source, ())
             )
             threshold = max(min_count, min_share * documents[source])
-            kept = {hash(key) for key in self._previous.lines.get(source, {})}
+            kept = {line_id(key) for key in self._previous.lines.get(source, {})}
             texts = self._lines.get(source, {})
             lines[source] = {
                 texts[digest][0]: LearnedLine(texts[digest][1], count)

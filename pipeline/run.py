@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from pipeline import __version__
-from pipeline.boilerplate import BoilerplateLearner, BoilerplateModel
+from pipeline.boilerplate import BoilerplateLearner, BoilerplateModel, line_id
 from pipeline.clean import clean_body
 from pipeline.dedup import DedupIndex, DedupSettings, Fingerprint, Verdict, fingerprint
 from pipeline.events import CODER_VERSION, code_article
@@ -44,7 +44,7 @@ from pipeline.schemas import (
 from pipeline.segment import sentence_spans
 from pipeline.sink import DATASETS, PartitionWriters, Sink
 from pipeline.sources import Source, load_sources
-from pipeline.spill import ArticleSpill
+from pipeline.spill import Spill
 from pipeline.storage import record_run
 from pipeline.warc import iter_pages
 
@@ -266,7 +266,7 @@ def process_pages(
     Arabic-only).
 
     Three passes, with the articles on local disk in between
-    (:class:`~pipeline.spill.ArticleSpill`), so memory does not grow with the
+    (:class:`~pipeline.spill.Spill`), so memory does not grow with the
     partition: extraction (also counting lines for boilerplate learning), the
     dedup decision (which needs every signature of the partition), then
     writing the articles while segmentation and coding run on the kept ones.
@@ -278,7 +278,8 @@ def process_pages(
     learner = BoilerplateLearner(previous=boilerplate)
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(BatchPool(workers))
-        articles = stack.enter_context(ArticleSpill())
+        # (article, ids of its short lines) pairs, see BoilerplateLearner.add.
+        extracted = stack.enter_context(Spill[tuple[Article, frozenset[int]]]())
         for result in pool.map(_extract, pages, day, boilerplate):
             if isinstance(result, Reject):
                 sink.add("rejects", [result])
@@ -288,14 +289,15 @@ def process_pages(
                     f"canonical URL {result.canonical_url} seen in this run")])
             else:
                 seen.add(result.article_id)
-                learner.add(result.source_id, result.body)
-                articles.append(result)
-        model, relearned = _learned(learner, boilerplate)
-        prepared = pool.map(_fingerprinted, articles, model if relearned else None,
-                            dedup.settings)
-        if relearned:  # the re-cleaned bodies are kept for the last pass
-            articles = stack.enter_context(ArticleSpill())
-            prepared = _kept_in(prepared, articles)
+                extracted.append((result, learner.add(result.source_id, result.body)))
+        model, new_lines = _learned(learner, boilerplate)
+        # Only articles holding a line learned tonight are cleaned again (in the
+        # workers, with their fingerprints); the bodies are kept for the last pass.
+        articles = stack.enter_context(Spill[Article]())
+        prepared = _kept_in(pool.map(
+            _fingerprinted, ((article, not lines.isdisjoint(new_lines))
+                             for article, lines in extracted),
+            model, dedup.settings), articles)
         verdicts = dedup.decide(prepared)
 
         def kept() -> Iterator[Article]:
@@ -319,18 +321,19 @@ def process_pages(
     return ProcessResult(model, list(verdicts.values()))
 
 
-def _fingerprinted(article: Article, relearned: BoilerplateModel | None,
+def _fingerprinted(item: tuple[Article, bool], model: BoilerplateModel | None,
                    settings: DedupSettings) -> tuple[Article, Fingerprint]:
-    """The article (cleaned again when tonight ``relearned`` boilerplate) and its
-    dedup fingerprint (runs in a worker process)."""
-    if relearned is not None:
-        article.body = clean_body(article.title, article.body, relearned,
+    """The article, cleaned again with tonight's ``model`` when it holds a line
+    learned tonight, and its dedup fingerprint (runs in a worker process)."""
+    article, reclean = item
+    if reclean:
+        article.body = clean_body(article.title, article.body, model,
                                   source_id=article.source_id, authors=article.authors)
     return article, fingerprint(article.body, settings)
 
 
 def _kept_in(prepared: Iterable[tuple[Article, Fingerprint]],
-             spill: ArticleSpill) -> Iterator[tuple[Article, Fingerprint]]:
+             spill: Spill[Article]) -> Iterator[tuple[Article, Fingerprint]]:
     for article, print_ in prepared:
         spill.append(article)
         yield article, print_
@@ -338,17 +341,18 @@ def _kept_in(prepared: Iterable[tuple[Article, Fingerprint]],
 
 def _learned(
     learner: BoilerplateLearner, previous: BoilerplateModel | None
-) -> tuple[BoilerplateModel | None, bool]:
-    """The source's model after tonight's lines were counted, and whether it learned
-    a new recurring line (a footer seen in enough of tonight's articles): then
-    the partition's bodies are cleaned again with it, so even the first night
-    drops it."""
+) -> tuple[BoilerplateModel | None, frozenset[int]]:
+    """The source's model after tonight's lines were counted, and the line ids of
+    the recurring lines it learned tonight (a footer seen in enough of tonight's
+    articles): the articles holding one are cleaned again with the new model, so
+    even the first night drops it."""
     if not learner.sources:
-        return previous, False
+        return previous, frozenset()
     learned = learner.model()
-    new = any(learned.learned_keys(source) - (previous.learned_keys(source) if previous
-                                             else frozenset())
-              for source in learner.sources)
+    new = frozenset(
+        line_id(key) for source in learner.sources
+        for key in learned.learned_keys(source) - (previous.learned_keys(source) if previous
+                                                   else frozenset()))
     return learned, new
 
 

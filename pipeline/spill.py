@@ -1,4 +1,4 @@
-"""A partition's extracted articles on local disk, between the passes of a run.
+"""A partition's articles on local disk, between the passes of a run.
 
 A run reads its articles more than once: boilerplate learned from the whole
 partition may re-clean every body, and the duplicate rule needs every
@@ -14,27 +14,29 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterator
+from typing import Generic, TypeVar
 
-from pipeline.records import Article
+T = TypeVar("T")
 
-BATCH = 256  # articles per pickle frame: few frames, little memory per frame
+BATCH = 256  # items per pickle frame: few frames, little memory per frame
 
 
-class ArticleSpill:
-    """Append articles, then iterate over them (any number of times), in order."""
+class Spill(Generic[T]):
+    """Append picklable items (articles, with what a later pass needs of them),
+    then iterate over them (any number of times), in order."""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
-        self._pending: list[Article] = []
+        self._pending: list[T] = []
 
-    def __enter__(self) -> ArticleSpill:
+    def __enter__(self) -> Spill[T]:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._file.close()
 
-    def append(self, article: Article) -> None:
-        self._pending.append(article)
+    def append(self, item: T) -> None:
+        self._pending.append(item)
         if len(self._pending) >= BATCH:
             self._write()
 
@@ -44,7 +46,7 @@ class ArticleSpill:
             pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._pending = []
 
-    def __iter__(self) -> Iterator[Article]:
+    def __iter__(self) -> Iterator[T]:
         self._write()
         self._file.seek(0)
         end = self._file.seek(0, 2)
