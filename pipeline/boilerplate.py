@@ -20,7 +20,7 @@ from pathlib import Path
 
 import fsspec
 
-from pipeline.normalize import matching_key
+from pipeline.normalize import line_keys, matching_key
 
 FORMAT_VERSION = 1
 
@@ -152,11 +152,15 @@ class BoilerplateLearner:
         return list(self._seen)
 
     def add(self, source_id: str, body: str) -> frozenset[int]:
-        """Count the lines of one article body of ``source_id``; returns the
-        :func:`line_id` of each line that could be boilerplate, so the caller can
-        tell later, without reading the body again, whether a line learned at the
-        end of the night is in this article."""
-        keyed = {key: raw.strip() for raw in body.split("\n") if (key := matching_key(raw))}
+        """Count the lines of one article body of ``source_id`` (see :meth:`add_lines`)."""
+        return self.add_lines(source_id, line_keys(body))
+
+    def add_lines(self, source_id: str, lines: list[tuple[str, str]]) -> frozenset[int]:
+        """Count an article's lines, given as :func:`~pipeline.normalize.line_keys`;
+        returns the :func:`line_id` of each line that could be boilerplate, so the
+        caller can tell later, without reading the body again, whether a line
+        learned at the end of the night is in this article."""
+        keyed = dict(lines)
         candidates = {line_id(key): (key, text) for key, text in keyed.items()
                       if len(key.split()) <= MAX_LINE_WORDS}
         digest = hashlib.blake2b("\n".join(sorted(keyed)).encode(), digest_size=16).digest()

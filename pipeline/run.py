@@ -24,11 +24,19 @@ from datetime import UTC, date, datetime
 from pipeline import __version__
 from pipeline.boilerplate import BoilerplateLearner, BoilerplateModel, line_id
 from pipeline.clean import clean_body
-from pipeline.dedup import DedupIndex, DedupSettings, Fingerprint, Verdict, fingerprint
+from pipeline.dedup import (
+    DedupIndex,
+    DedupSettings,
+    Fingerprint,
+    Verdict,
+    fingerprint,
+    fingerprint_keys,
+)
 from pipeline.events import CODER_VERSION, code_article
 from pipeline.extract import ExtractionError, extract_page
 from pipeline.fetch import canonicalize_url, ingest
 from pipeline.language import is_arabic
+from pipeline.normalize import line_keys
 from pipeline.parallel import BatchPool, workers_from_env
 from pipeline.quality import check_run
 from pipeline.records import Article, RawPage, Reject, Sentence
@@ -210,17 +218,24 @@ def _plausible(published: datetime | None, day: date) -> datetime | None:
     return published
 
 
+# An article and its lines as (matching key, text), computed with it in a worker.
+Extracted = tuple[Article, list[tuple[str, str]]]
+
+
 def _extract(page: RawPage | Reject, day: date,
-             boilerplate: BoilerplateModel | None) -> Article | Reject:
-    """One page to an article or a reject (runs in a worker process)."""
+             boilerplate: BoilerplateModel | None) -> Extracted | Reject:
+    """One page to an article and its line keys, or a reject (runs in a worker
+    process). The line keys serve the boilerplate learner and the duplicate
+    fingerprint, so the parent never normalises a body itself."""
     if isinstance(page, Reject):
         return page
     try:
-        return build_article(page, boilerplate, day)
+        article = build_article(page, boilerplate, day)
     except ExtractionError as exc:
         return Reject(page.source_id, page.url, "extract", exc.reason, str(exc))
     except Exception as exc:  # isolation boundary: a parser bug costs one page, not the run
         return Reject(page.source_id, page.url, "extract", "unexpected_error", repr(exc))
+    return article, line_keys(article.body)
 
 
 def _analyse(article: Article, day: date) -> tuple[list[Sentence], list[dict], Reject | None]:
@@ -278,25 +293,29 @@ def process_pages(
     learner = BoilerplateLearner(previous=boilerplate)
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(BatchPool(workers))
-        # (article, ids of its short lines) pairs, see BoilerplateLearner.add.
-        extracted = stack.enter_context(Spill[tuple[Article, frozenset[int]]]())
+        # (article, its line keys, ids of its short lines, see BoilerplateLearner).
+        extracted = stack.enter_context(
+            Spill[tuple[Article, list[tuple[str, str]], frozenset[int]]]())
         for result in pool.map(_extract, pages, day, boilerplate):
             if isinstance(result, Reject):
                 sink.add("rejects", [result])
-            elif result.article_id in seen:
+                continue
+            article, lines = result
+            if article.article_id in seen:
                 sink.add("rejects", [Reject(
-                    result.source_id, result.url, "dedup", "same_url",
-                    f"canonical URL {result.canonical_url} seen in this run")])
+                    article.source_id, article.url, "dedup", "same_url",
+                    f"canonical URL {article.canonical_url} seen in this run")])
             else:
-                seen.add(result.article_id)
-                extracted.append((result, learner.add(result.source_id, result.body)))
+                seen.add(article.article_id)
+                extracted.append((article, lines,
+                                  learner.add_lines(article.source_id, lines)))
         model, new_lines = _learned(learner, boilerplate)
         # Only articles holding a line learned tonight are cleaned again (in the
         # workers, with their fingerprints); the bodies are kept for the last pass.
         articles = stack.enter_context(Spill[Article]())
         prepared = _kept_in(pool.map(
-            _fingerprinted, ((article, not lines.isdisjoint(new_lines))
-                             for article, lines in extracted),
+            _fingerprinted, ((article, lines, not ids.isdisjoint(new_lines))
+                             for article, lines, ids in extracted),
             model, dedup.settings), articles)
         verdicts = dedup.decide(prepared)
 
@@ -321,15 +340,17 @@ def process_pages(
     return ProcessResult(model, list(verdicts.values()))
 
 
-def _fingerprinted(item: tuple[Article, bool], model: BoilerplateModel | None,
+def _fingerprinted(item: tuple[Article, list[tuple[str, str]], bool],
+                   model: BoilerplateModel | None,
                    settings: DedupSettings) -> tuple[Article, Fingerprint]:
     """The article, cleaned again with tonight's ``model`` when it holds a line
     learned tonight, and its dedup fingerprint (runs in a worker process)."""
-    article, reclean = item
+    article, lines, reclean = item
     if reclean:
         article.body = clean_body(article.title, article.body, model,
                                   source_id=article.source_id, authors=article.authors)
-    return article, fingerprint(article.body, settings)
+        return article, fingerprint(article.body, settings)
+    return article, fingerprint_keys([key for key, _ in lines], settings)
 
 
 def _kept_in(prepared: Iterable[tuple[Article, Fingerprint]],

@@ -47,8 +47,15 @@ so memory follows the window, not the archive (the rule above holds within it).
 """
 
 from pipeline.dedup.index import DedupIndex, Verdict
-from pipeline.dedup.signature import DedupSettings, Fingerprint, content_hash, fingerprint
+from pipeline.dedup.signature import (
+    DedupSettings,
+    Fingerprint,
+    content_hash,
+    fingerprint,
+    fingerprint_keys,
+)
 
 __all__ = [
     "DedupIndex", "DedupSettings", "Fingerprint", "Verdict", "content_hash", "fingerprint",
+    "fingerprint_keys",
 ]

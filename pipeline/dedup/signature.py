@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from datasketch import MinHash
 
-from pipeline.normalize import matching_key
+from pipeline.normalize import line_keys
 
 # datasketch's 32-bit scheme: signatures are uint32 arrays, 4 bytes per permutation.
 MINHASH_SCHEME = "affine32"
@@ -88,7 +88,7 @@ class DedupSettings:
 
 def paragraph_keys(body: str) -> list[str]:
     """The matching key of each non-empty paragraph (line) of ``body``."""
-    return [key for paragraph in body.split("\n") if (key := matching_key(paragraph))]
+    return [key for key, _ in line_keys(body)]
 
 
 def hash_keys(keys: list[str]) -> str:
@@ -114,7 +114,11 @@ class Fingerprint:
 
 def fingerprint(body: str, settings: DedupSettings) -> Fingerprint:
     """The :class:`Fingerprint` of ``body`` under ``settings``."""
-    keys = paragraph_keys(body)
+    return fingerprint_keys(paragraph_keys(body), settings)
+
+
+def fingerprint_keys(keys: list[str], settings: DedupSettings) -> Fingerprint:
+    """The :class:`Fingerprint` of a body given its :func:`paragraph_keys`."""
     return Fingerprint(hash_keys(keys), _signer(settings).signature(keys))
 
 
