@@ -314,7 +314,8 @@ class PartitionWriter:
         if self._buffer and (final or self._buffered_bytes >= ROW_GROUP_BYTES):
             table = pa.concat_tables(self._buffer)
             self._buffer, self._buffered_bytes = [], 0
-            _write_row_groups(self._writer, _sort(self.dataset, table))
+            table = _sort(self.dataset, table)  # the unsorted rows are freed here
+            _write_row_groups(self._writer, table)
             del table
             # Arrow's allocator keeps freed buffers for reuse; hand them back, or a
             # run's resident memory keeps the high-water mark of every flush.
