@@ -168,11 +168,11 @@ class BoilerplateLearner:
         if keyed and digest not in seen:
             seen.add(digest)
             counts = self._counts.setdefault(source_id, Counter())
-            lines = self._lines.setdefault(source_id, {})
+            texts = self._lines.setdefault(source_id, {})
             for line, key_text in candidates.items():
                 counts[line] += 1
                 if counts[line] > 1:
-                    lines.setdefault(line, key_text)
+                    texts.setdefault(line, key_text)
         return frozenset(candidates)
 
     def model(self, min_count: int = 5, min_share: float = 0.005) -> BoilerplateModel:

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -117,10 +118,10 @@ def check_run(
 ) -> list[QualityReport]:
     """:func:`check_partition` for every dataset a (date, source) run wrote.
 
-    Partitions are read a batch at a time (:func:`pipeline.storage.iter_partition`),
-    so memory does not grow with the partition: across batches only a hash per
-    key (for uniqueness and references) and a few sample values per failure
-    are kept.
+    Partitions are read a batch at a time (:func:`pipeline.storage.iter_partition`):
+    across batches only a hash per key (for uniqueness and references) and a
+    few sample values per failure are kept. The keys sentences and events
+    refer to are read once for all datasets.
 
     Meant for the end of a run: put ``[m for r in reports for m in r.messages]``
     in the ``runs`` row (status ``failed`` when not empty), write it, then call
@@ -131,7 +132,8 @@ def check_run(
         return iter_partition(root, name, day, source_id, columns=columns,
                               batch_rows=batch_rows)
 
-    return [_check(name, day, source_id, today, batches) for name in datasets]
+    references = _References(batches, {"articles", "sentences"})
+    return [_check(name, day, source_id, today, batches, references) for name in datasets]
 
 
 def check_table(
@@ -151,27 +153,43 @@ def check_table(
     def batches(name: str, columns: list[str] | None = None,
                 batch_rows: int | None = None) -> Iterator[pa.Table]:
         found = given.get(name)
-        if found is not None:
-            found = found.select(columns) if columns else found
-            yield from (found.slice(start, batch_rows) for start in
-                        range(0, found.num_rows, batch_rows)) if batch_rows else [found]
+        if found is not None:  # already in memory: one batch
+            yield found.select(columns) if columns else found
 
-    return _check(dataset, day, source_id, today, batches,
-                  references=articles is not None)
+    parents = {name for name in ("articles", "sentences") if given[name] is not None}
+    return _check(dataset, day, source_id, today, batches, _References(batches, parents))
 
 
 # Reads one dataset of the partition being checked, optionally some columns only.
 Batches = Callable[..., Iterator[pa.Table]]
 
 
+class _References:
+    """Hashes of the keys sentences and events refer to, read on first use and
+    shared by the checks of every dataset; ``None`` for a dataset not at hand."""
+
+    def __init__(self, batches: Batches, available: set[str]) -> None:
+        self._batches = batches
+        self._available = available
+
+    @cached_property
+    def article_ids(self) -> set[int] | None:
+        return self._read("articles", ["article_id"])
+
+    @cached_property
+    def sentence_keys(self) -> set[int] | None:
+        return self._read("sentences", ["article_id", "sentence_idx"])
+
+    def _read(self, dataset: str, names: list[str]) -> set[int] | None:
+        if dataset not in self._available:
+            return None
+        return _key_hashes(self._batches(dataset, names), names)
+
+
 def _check(dataset: str, day: date, source_id: str, today: date | None, batches: Batches,
-           *, references: bool = True) -> QualityReport:
-    article_ids = sentence_keys = None
-    if references and dataset in ("sentences", "events"):
-        article_ids = _key_hashes(batches("articles", ["article_id"]), ["article_id"])
-    if references and dataset == "events":
-        sentence_keys = _key_hashes(batches("sentences", ["article_id", "sentence_idx"]),
-                                    ["article_id", "sentence_idx"])
+           references: _References) -> QualityReport:
+    article_ids = references.article_ids if dataset in ("sentences", "events") else None
+    sentence_keys = references.sentence_keys if dataset == "events" else None
     checks = _Checks(dataset, day, source_id, today or datetime.now(UTC).date(),
                      article_ids, sentence_keys)
     for table in batches(dataset):
@@ -234,6 +252,8 @@ class _Checks:
         self.sources = _Tally(distinct=True)
         self.logical_dates = _Tally(distinct=True)
         self.dates = _Tally(distinct=True)
+        if not EARLIEST <= day <= today + CLOCK_SLACK:
+            self.dates.add([day])
         self.out_of_range = _Tally()
         self.values = _Tally()
         self.canonical_seen: dict[str, set[int]] = {"canonical_url": set(),
@@ -278,14 +298,13 @@ class _Checks:
             "partition_keys", f"source_id differs from the partition's {self.source_id!r}")
         found += self.logical_dates.failure(
             "partition_keys", f"logical_date differs from the partition's {self.day.isoformat()}")
-        if not EARLIEST <= self.day <= self.today + CLOCK_SLACK:
-            self.dates.add([self.day])
         found += self.dates.failure(
             "dates_in_range",
             f"partition date outside {EARLIEST.isoformat()}.."
             f"{(self.today + CLOCK_SLACK).isoformat()}")
-        if self.dataset in _BOUNDS:
-            column, earliest, latest = _bounds(self.dataset, self.day)
+        bounds = _bounds(self.dataset, self.day)
+        if bounds is not None:
+            column, earliest, latest = bounds
             found += self.out_of_range.failure(
                 "dates_in_range",
                 f"{column} outside {earliest.isoformat()}..{latest.isoformat()}")
@@ -336,9 +355,10 @@ class _Checks:
                 pc.not_equal(column, pa.scalar(self.day, pa.date32())))).to_pylist())
 
     def _dates(self, table: pa.Table) -> None:
-        if self.dataset not in _BOUNDS or _BOUNDS[self.dataset] not in table.column_names:
+        bounds = _bounds(self.dataset, self.day)
+        if bounds is None or bounds[0] not in table.column_names:
             return
-        column, earliest, latest = _bounds(self.dataset, self.day)
+        column, earliest, latest = bounds
         values = (v.date() if isinstance(v, datetime) else v
                   for v in table[column].to_pylist() if v is not None)
         self.out_of_range.add(v.isoformat() for v in values if not earliest <= v <= latest)
@@ -378,7 +398,6 @@ class _Checks:
                            ["article_id"].to_pylist())
 
 
-_BOUNDS = {"articles": "published_at", "events": "event_date"}
 _VALUE_RULES = {
     "sentences": "negative index or empty/reversed offsets",
     "events": "quad_class not 1-4, goldstein not in [-10, 10], confidence not in [0, 1] "
@@ -388,10 +407,13 @@ _VALUE_RULES = {
 _OFFSET_ARTICLES = 1024  # articles whose bodies are held at once by the offsets check
 
 
-def _bounds(dataset: str, day: date) -> tuple[str, date, date]:
+def _bounds(dataset: str, day: date) -> tuple[str, date, date] | None:
+    """The dated column of ``dataset`` and its allowed range, if it has one."""
     if dataset == "articles":
         return "published_at", EARLIEST, day + CLOCK_SLACK
-    return "event_date", EARLIEST_EVENT, day + EVENT_HORIZON
+    if dataset == "events":
+        return "event_date", EARLIEST_EVENT, day + EVENT_HORIZON
+    return None
 
 
 def _sentence_offsets(batches: Batches) -> _Tally:

@@ -29,6 +29,7 @@ from pipeline.dedup import (
     DedupSettings,
     Fingerprint,
     Verdict,
+    article_key,
     fingerprint,
     fingerprint_keys,
 )
@@ -281,10 +282,10 @@ def process_pages(
     Arabic-only).
 
     Three passes, with the articles on local disk in between
-    (:class:`~pipeline.spill.Spill`), so memory does not grow with the
-    partition: extraction (also counting lines for boilerplate learning), the
-    dedup decision (which needs every signature of the partition), then
-    writing the articles while segmentation and coding run on the kept ones.
+    (:class:`~pipeline.spill.Spill`) rather than in memory: extraction (also
+    counting lines for boilerplate learning), the dedup decision (which needs
+    every signature of the partition), then writing the articles while
+    segmentation and coding run on the kept ones.
     With ``workers > 1`` extraction, then segmentation and coding, run in a
     process pool over bounded batches (:mod:`pipeline.parallel`); results come
     back in input order, so the rows are the same for any number of workers.
@@ -293,9 +294,8 @@ def process_pages(
     learner = BoilerplateLearner(previous=boilerplate)
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(BatchPool(workers))
-        # (article, its line keys, ids of its short lines, see BoilerplateLearner).
-        extracted = stack.enter_context(
-            Spill[tuple[Article, list[tuple[str, str]], frozenset[int]]]())
+        # (article, its paragraph keys, ids of its short lines, see BoilerplateLearner).
+        extracted = stack.enter_context(Spill[tuple[Article, list[str], frozenset[int]]]())
         for result in pool.map(_extract, pages, day, boilerplate):
             if isinstance(result, Reject):
                 sink.add("rejects", [result])
@@ -307,15 +307,15 @@ def process_pages(
                     f"canonical URL {article.canonical_url} seen in this run")])
             else:
                 seen.add(article.article_id)
-                extracted.append((article, lines,
+                extracted.append((article, [key for key, _ in lines],
                                   learner.add_lines(article.source_id, lines)))
         model, new_lines = _learned(learner, boilerplate)
         # Only articles holding a line learned tonight are cleaned again (in the
         # workers, with their fingerprints); the bodies are kept for the last pass.
         articles = stack.enter_context(Spill[Article]())
         prepared = _kept_in(pool.map(
-            _fingerprinted, ((article, lines, not ids.isdisjoint(new_lines))
-                             for article, lines, ids in extracted),
+            _fingerprinted, ((article, keys, not ids.isdisjoint(new_lines))
+                             for article, keys, ids in extracted),
             model, dedup.settings), articles)
         verdicts = dedup.decide(prepared)
 
@@ -323,13 +323,9 @@ def process_pages(
             """Every article goes to the sink with its dedup answer; the canonical
             ones go on to segmentation and coding."""
             for article in articles:
-                verdict = verdicts[(article.partition_date, article.source_id,
-                                    article.article_id)]
-                article.content_hash = verdict.content_hash
-                article.near_dup_cluster = verdict.near_dup_cluster
-                article.duplicate_of = verdict.duplicate_of
+                verdicts[article_key(article)].apply(article)
                 sink.add("articles", [article])
-                if verdict.duplicate_of is None:
+                if article.duplicate_of is None:
                     yield article
 
         for sentences, events, reject in pool.map(_analyse, kept(), day):
@@ -340,17 +336,18 @@ def process_pages(
     return ProcessResult(model, list(verdicts.values()))
 
 
-def _fingerprinted(item: tuple[Article, list[tuple[str, str]], bool],
+def _fingerprinted(item: tuple[Article, list[str], bool],
                    model: BoilerplateModel | None,
                    settings: DedupSettings) -> tuple[Article, Fingerprint]:
     """The article, cleaned again with tonight's ``model`` when it holds a line
-    learned tonight, and its dedup fingerprint (runs in a worker process)."""
-    article, lines, reclean = item
+    learned tonight, and its dedup fingerprint from its paragraph keys (runs in
+    a worker process)."""
+    article, keys, reclean = item
     if reclean:
         article.body = clean_body(article.title, article.body, model,
                                   source_id=article.source_id, authors=article.authors)
         return article, fingerprint(article.body, settings)
-    return article, fingerprint_keys([key for key, _ in lines], settings)
+    return article, fingerprint_keys(keys, settings)
 
 
 def _kept_in(prepared: Iterable[tuple[Article, Fingerprint]],

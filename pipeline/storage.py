@@ -65,10 +65,9 @@ from pipeline.schemas import SCHEMA_VERSION, SCHEMAS, SORT_KEYS, SchemaError, to
 
 PART_FILE = "part-0.parquet"
 STAGING_DIR = "_staging"
-# Row groups of up to 16 MiB of uncompressed data. This is the writer's memory
-# bound (a row group is built in memory before it is written), so a run's
-# memory does not grow with the size of its partition; it is still large enough
-# for efficient scans, and a typical
+# Row groups of up to 16 MiB of uncompressed data. This bounds what a writer
+# holds (a row group is built in memory before it is written) whatever the size
+# of the partition; it is still large enough for efficient scans, and a typical
 # (date, source) partition is a single row group.
 ROW_GROUP_BYTES = 16 * 2**20
 LOCK_TIMEOUT_SECONDS = 600.0

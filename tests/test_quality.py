@@ -134,3 +134,12 @@ def test_check_partition_reads_back_what_was_written_and_fails_the_task(
     assert "'seed'" in report.messages[0]  # the offending id is quoted, to start debugging
     with pytest.raises(QualityError, match="sentences date=2016-06-19 source=seeds failed"):
         report.raise_for_failures()
+
+
+def test_references_are_checked_only_against_the_tables_given(clean: dict[str, pa.Table]) -> None:
+    report = check_table("events", clean["events"], day=DAY, source_id="seeds",
+                         articles=clean["articles"], today=date(2026, 1, 1))
+    assert report.ok  # no sentences given: nothing to say about sentence references
+    orphan = check_table("events", clean["events"], day=DAY, source_id="seeds",
+                         articles=clean["articles"].slice(1), today=date(2026, 1, 1))
+    assert [f.check for f in orphan.failures] == ["article_exists"]

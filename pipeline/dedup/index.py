@@ -126,6 +126,11 @@ class _Signatures:
         return [self.entries[key] for key in found if key[2] != entry.article_id]
 
 
+def article_key(article: Article) -> EntryKey:
+    """The key :meth:`DedupIndex.decide` gives an article's verdict under."""
+    return (article.partition_date, article.source_id, article.article_id)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The dedup fields :meth:`DedupIndex.decide` gives one article."""
@@ -136,6 +141,12 @@ class Verdict:
     content_hash: str
     near_dup_cluster: str
     duplicate_of: str | None
+
+    def apply(self, article: Article) -> None:
+        """Fill ``article``'s dedup fields with this verdict."""
+        article.content_hash = self.content_hash
+        article.near_dup_cluster = self.near_dup_cluster
+        article.duplicate_of = self.duplicate_of
 
 
 class DedupIndex:
@@ -216,15 +227,12 @@ class DedupIndex:
         """Fill the dedup fields of ``articles``, in place (see :meth:`decide`)."""
         verdicts = self.decide((a, fingerprint(a.body, self.settings)) for a in articles)
         for article in articles:
-            verdict = verdicts[(article.partition_date, article.source_id, article.article_id)]
-            article.content_hash = verdict.content_hash
-            article.near_dup_cluster = verdict.near_dup_cluster
-            article.duplicate_of = verdict.duplicate_of
+            verdicts[article_key(article)].apply(article)
 
     def decide(
         self, articles: Iterable[tuple[Article, Fingerprint]]
     ) -> dict[EntryKey, Verdict]:
-        """The dedup fields of ``articles``, by (partition_date, source_id, article_id).
+        """The dedup fields of ``articles``, by :func:`article_key`.
 
         Each article comes with the :func:`~pipeline.dedup.signature.fingerprint`
         of its body under this index's ``settings`` (computed by the caller, so
@@ -242,7 +250,7 @@ class DedupIndex:
         repeats = 0
         prepared: list[tuple[_Entry, Sketch | None]] = []
         for article, print_ in articles:
-            key = (article.partition_date, article.source_id, article.article_id)
+            key = article_key(article)
             if key in firsts:
                 repeats += 1
                 continue
