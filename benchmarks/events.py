@@ -50,7 +50,12 @@ def split_of(document_id: str) -> str:
 
 
 def document_of(sentence_id: str) -> str:
-    return sentence_id.rsplit("-", 1)[0]
+    """The document of a sentence id: Gigaword ids end in ``-N``, web-news ids in ``_N``.
+
+    Splitting only on ``-`` made every web-news sentence (474 PROTEST rows) its
+    own document, so sentences of one article straddled tune and held-out.
+    """
+    return re.sub(r"[-_]\d+$", "", sentence_id)
 
 
 def published_of(sentence_id: str) -> date | None:

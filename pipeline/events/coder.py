@@ -62,7 +62,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.4"
+CODER_VERSION = "akhbar-events-0.5"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -78,7 +78,7 @@ _DEFINITE_FACTOR_DEFAULT = 0.75  # violence: "the attack" also opens many report
 # Intents, appeals and threats are about the future by nature.
 _FUTURE_ROOTS = frozenset({"02", "03", "13"})
 _PREPOSITIONS = ("ب", "ل", "ك")
-_SUPPORT_REACH = 5  # words between a support verb and its event noun (شنت القوات الروسية غارات)
+_SUPPORT_REACH = 6  # support verb to event noun (قام مسلحون من داخل السيارة بإطلاق صواريخ)
 # Agreeing, meeting, cooperating: a conjoined subject does it with itself.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 
@@ -141,7 +141,8 @@ def _code_sentence(
             sources, targets = stimulus_arguments(word, sent, frame)
         else:
             sources, targets = arguments(word, sent, clause_frames, implicit)
-        if not sources and not targets and word.value.code[:2] not in INCIDENT_ROOTS:
+        if not sources and not targets and (word.value.code[:2] not in INCIDENT_ROOTS
+                                            or _told_before(word, tokens)):
             continue
         if word.value.code[:2] not in _FUTURE_ROOTS and hypothetical(word, tokens):
             continue
@@ -168,30 +169,53 @@ def _code_sentence(
 def _reading(word: Match[VerbEntry], tokens: Sequence[Token]) -> Match[VerbEntry]:
     """A verb entry behind a preposition or the article is its verbal noun
     (المتهم بقتل, لقتال التنظيم, القتل): an accusation, a purpose or a concept
-    more often than a report. After a support verb (قامت الدبابة بقصف, أطلقت
-    عشرات الصواريخ, تعرضت لقصف) the noun reports the act as firmly as a verb.
-    Without one, a definite violence or protest noun (المظاهرة, الهجوم) mostly
-    refers back to an incident reported before, and counts for less; ل+ال
-    (للاحتجاج على) is a purpose, not a reference."""
+    more often than a report; so is any event word after an operation noun
+    (عمليات خطف, عملية اقتحام: a kind of act). After a support verb (قامت
+    الدبابة بقصف, أطلقت عشرات الصواريخ, تعرضت لقصف) the noun reports the act as
+    firmly as a verb. Without one, a definite violence or protest noun
+    (المظاهرة, الهجوم) mostly refers back to an incident reported before, and
+    counts for less; ل+ال (للاحتجاج على) is a purpose, not a reference."""
     supported = _after_support_verb(word, tokens)
     root = word.value.code[:2]
-    if (word.value.kind == "noun" and root in INCIDENT_ROOTS and not supported
-            and has_article(tokens[word.start], dative=False)):
+    if _refers_back(word, tokens, supported):
         factor = _DEFINITE_FACTOR.get(root, _DEFINITE_FACTOR_DEFAULT)
         return replace(word, value=replace(word.value, confidence=word.value.confidence * factor))
-    if word.value.kind != "verb":
-        if supported and word.value.confidence < DEFAULT_CONFIDENCE:
-            return replace(word, value=replace(word.value, confidence=DEFAULT_CONFIDENCE))
-        return word
+    if supported and word.value.kind != "verb":
+        confidence = max(word.value.confidence, DEFAULT_CONFIDENCE)
+        return replace(word, value=replace(word.value, confidence=confidence))
     norm = tokens[word.start].norm.removeprefix("و").removeprefix("ف")
     first_key = verb_key(word.phrase.split()[0])
     prefix = next((p for p in (*_PREPOSITIONS, "ال") if norm.startswith(p)), None)
     # بقتل, القتل: a clitic before the verb; ألقت, لقي: the verb's own letters.
-    if prefix and not first_key.startswith(prefix):
+    clitic = word.value.kind == "verb" and prefix and not first_key.startswith(prefix)
+    if clitic or _after_operation(word, tokens):
         factor = 1.0 if supported else 0.6
         entry = replace(word.value, kind="noun", confidence=word.value.confidence * factor)
         return replace(word, value=entry)
     return word
+
+
+def _after_operation(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """The event word right after عملية, عمليات, حملة (عمليات خطف السفن): a
+    verbal noun naming a kind of operation, not a verb."""
+    return word.start > 0 and bool(
+        tokens[word.start - 1].nominal & verb_dictionary().grammar.operations)
+
+
+def _refers_back(word: Match[VerbEntry], tokens: Sequence[Token], supported: bool) -> bool:
+    """A definite violence or protest noun without a support verb (الهجوم,
+    المظاهرة): most often the incident the article reported before."""
+    return (word.value.kind == "noun" and word.value.code[:2] in INCIDENT_ROOTS
+            and not supported and has_article(tokens[word.start], dative=False))
+
+
+def _told_before(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A definite incident noun with no actor of its own (دوي الانفجار) names an
+    incident, it does not report it, and is not coded; with an actor (الغارات
+    الروسية على المدينة) it may still be the report. Casualties (القتلى) are
+    counted, not referred to: they stay."""
+    return (_refers_back(word, tokens, _after_support_verb(word, tokens))
+            and not tokens[word.start].nominal & verb_dictionary().grammar.counts)
 
 
 def _after_support_verb(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

@@ -134,9 +134,10 @@ def verbal_forms(norm: str) -> frozenset[str]:
             for subj in _VERB_SUBJECT_SUFFIXES:
                 if base.endswith(subj):
                     forms.update(_weak_roots(base[: -len(subj)]))
-                    if base.startswith("ا") and len(base) - len(subj) >= _MIN_STEM:
+                    if base.startswith(("ا", "ت")) and len(base) - len(subj) >= _MIN_STEM:
                         # Derived defective verbs lose their final ى before a
-                        # suffix: اعتدت -> اعتدى, ألقوا -> ألقى, استدعت -> استدعى.
+                        # suffix: اعتدت -> اعتدى, ألقوا -> ألقى, استدعت -> استدعى,
+                        # and form V: تبنت -> تبنى, تلقوا -> تلقى.
                         forms.add(base[: -len(subj)] + "ي")
     forms |= {w for f in list(forms) for w in _weak_roots(f)}
     # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق;

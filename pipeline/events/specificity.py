@@ -31,8 +31,10 @@ _EVIDENCE_WEIGHT = (0.3, 0.5, 0.7, 0.85, 1.0, 1.0)
 # Tokens; longer sentences argue more than they report, and much longer ones
 # are commentary that lists incidents (each limit takes one piece of evidence off).
 _LONG_SENTENCES = (50, 80)
-_CLAUSE_REACH = 10  # tokens read back from an event word to find its clause opener
+_CLAUSE_REACH = 12  # tokens read back from an event word to find its clause opener
 _STOPS = frozenset({".", "؛", ";", ":", "!", "،", ","})
+_PERCEPTION_REACH = 5  # شاهد + an object of up to three words + the present verb
+_ANTECEDENT_REACH = 6  # words before a relative pronoun where its antecedent is read
 _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
 
 
@@ -72,7 +74,7 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     ... في انفجار; protesters for protests), and is discounted for a long
     sentence (commentary more than a report) and a verb in the present."""
     protest = word.value.code[:2] == "14"
-    if _question(tokens) or (not protest and is_background):
+    if _question(tokens) or (not protest and (is_background or _clause_background(word, tokens))):
         return 0.0
     if ((not protest or word.value.kind == "noun") and _subordinate(word, words, tokens)) or (
             protest and _describes_protesters(word, tokens)):
@@ -80,15 +82,16 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     if _alleged(word, tokens):
         return 0.0
     if protest:
-        # Chants (هتافات) show a crowd, but not as the event word itself.
-        protesters = verb_dictionary().grammar.protesters
-        crowd = any(t.nominal & protesters for j, t in enumerate(tokens)
+        grammar = verb_dictionary().grammar
+        crowd = any(t.nominal & grammar.protesters for j, t in enumerate(tokens)
                     if not word.start <= j < word.end)
         if word.value.confidence < DEFAULT_CONFIDENCE and not crowd:
             # تجمع, مظاهرة, احتجاجا also gather summits, name festivals and
             # qualify other acts: without protesters they are not a protest.
             return 0.0
-        evidence += any(w is not word and w.value.code[:2] == "14" for w in words)
+        # Chanting (مرددين هتافات) corroborates like a second protest word.
+        evidence += (any(w is not word and w.value.code[:2] == "14" for w in words)
+                     or any((t.nominal | t.verbal) & grammar.chants for t in tokens))
         evidence += crowd
     else:
         evidence += any(w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words)
@@ -96,6 +99,20 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     evidence -= sum(len(tokens) > limit for limit in _LONG_SENTENCES)
     evidence -= _imperfect(word, tokens)
     return _EVIDENCE_WEIGHT[max(0, min(evidence, len(_EVIDENCE_WEIGHT) - 1))]
+
+
+def _clause_background(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A tally or a record "since" a date, or an anniversary, in the event's
+    own clause (قتل خمسون منذ بداية العام, أعنف هجوم منذ الحرب): statistics or
+    history, not one incident. In another clause it only dates the sentence."""
+    words = verb_dictionary().grammar.clause_background
+    start = word.start
+    while start > 0 and tokens[start - 1].text not in _STOPS:
+        start -= 1
+    end = word.end
+    while end < len(tokens) and tokens[end].text not in _STOPS:
+        end += 1
+    return any(t.nominal & words for t in tokens[start:end])
 
 
 def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
@@ -111,6 +128,8 @@ def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     incidents = {w.end: w for w in words if w.value.code[:2] in INCIDENT_ROOTS}
     for j in range(word.start - 1, max(-1, word.start - _CLAUSE_REACH), -1):
         token = tokens[j]
+        if _time_adverbial(tokens, j):  # بعد صلاة العشاء, قبل منتصف الليل: when, not why
+            return False
         if token.nominal & grammar.subordinators or j + 1 in talk_ends:
             return True
         if token.norm.removeprefix("و") in _KANA:  # وكان المسلحون قد خطفوا: a recap
@@ -131,6 +150,14 @@ def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     return False
 
 
+def _time_adverbial(tokens: Sequence[Token], j: int) -> bool:
+    """A subordinator that governs a time of day (بعد صلاة الجمعة, عقب منتصف
+    الليل) dates the clause; it does not make the event background."""
+    grammar = verb_dictionary().grammar
+    return (bool(tokens[j].nominal & grammar.subordinators) and j + 1 < len(tokens)
+            and bool(tokens[j + 1].nominal & grammar.time_words))
+
+
 def _alleged(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """An accusation, claim, confession, investigation, claim of responsibility
     or condemnation earlier in the sentence (اتهم الجماعة بمحاولة اغتيال, يزعم
@@ -141,23 +168,49 @@ def _alleged(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
 
 
 def _describes_protesters(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
-    """A protest verb in the present right after the protesters describes them
-    (أطلقت النار على متظاهرين يحتجون على الغلاء): the news is what happened to
-    them, the protest is background."""
+    """A protest verb in the present right after the protesters, or in a
+    relative clause on them, describes them (أطلقت النار على متظاهرين يحتجون
+    على الغلاء; اعتقلت الشرطة عددا من المتظاهرين الذين تجمعوا): the news is
+    what happened to them or what they did next, the protest is background.
+    A relative clause on other people (السكان الذين خرجوا للاحتجاج) may be
+    the only report of their protest, and is kept."""
+    grammar = verb_dictionary().grammar
     before = [t for t in tokens[: word.start] if t.is_word]
-    return (_imperfect(word, tokens) and bool(before)
-            and bool(before[-1].nominal & verb_dictionary().grammar.protesters))
+    if _imperfect(word, tokens) and before and before[-1].nominal & grammar.protesters:
+        return True
+    for j in range(word.start - 1, max(-1, word.start - _CLAUSE_REACH), -1):
+        if tokens[j].nominal & grammar.relatives:
+            # The antecedent may carry a complement (المتظاهرين من طلاب الجامعة، الذين).
+            antecedent = [t for t in tokens[:j] if t.is_word][-_ANTECEDENT_REACH:]
+            return any(t.nominal & grammar.protesters for t in antecedent)
+        if tokens[j].text in _STOPS or tokens[j].nominal & grammar.clause_breaks:
+            return False
+    return False
 
 
 def _imperfect(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """A verb in the present (يستهدفون, تخطف): a habit or a general claim more
-    often than the report of an incident. After لم it is the past (لم تقصف)."""
+    often than the report of an incident. After لم it is the past (لم تقصف);
+    after a verb of perception and its object (شاهد مسلحين يطلقون النار) it is
+    what the witness saw."""
     if word.value.kind != "verb" or (
             word.start and tokens[word.start - 1].norm.removeprefix("و") in {"لم", "فلم"}):
         return False
     norm = tokens[word.start].norm
     return not is_perfect(norm, verb_key(word.phrase.split()[0])) and any(
-        stem.startswith(("ي", "ت", "ن")) for stem in without_conjunction(norm))
+        stem.startswith(("ي", "ت", "ن")) for stem in without_conjunction(norm)
+    ) and not _perceived(word, tokens)
+
+
+def _perceived(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A verb of perception a few words before, in the same clause."""
+    perception = verb_dictionary().grammar.perception
+    for j in range(word.start - 1, max(-1, word.start - _PERCEPTION_REACH), -1):
+        if tokens[j].verbal & perception:
+            return True
+        if tokens[j].text in _STOPS or is_complementizer(tokens[j]):
+            return False
+    return False
 
 
 def _question(tokens: Sequence[Token]) -> bool:

@@ -51,10 +51,14 @@ class Grammar:
     place_words: frozenset[str]
     hypothetical: frozenset[str]
     background: frozenset[str]
+    clause_background: frozenset[str]
     allegations: frozenset[str]
     subordinators: frozenset[str]
     consequences: frozenset[str]
+    operations: frozenset[str]
+    perception: frozenset[str]
     protesters: frozenset[str]
+    chants: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,12 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         place_words=_keys(grammar_words["place_words"]),
         hypothetical=_keys(grammar_words["hypothetical"]),
         background=_keys(grammar_words["background"]),
+        clause_background=_keys(grammar_words["clause_background"]),
         allegations=_keys(grammar_words["allegations"]),
         subordinators=_keys(grammar_words["subordinators"]),
         consequences=_keys(grammar_words["consequences"]),
+        operations=_keys(grammar_words["operations"]),
+        perception=_keys(grammar_words["perception"]),
         protesters=_keys(grammar_words["protesters"]),
+        chants=_keys(grammar_words["chants"]),
     )
