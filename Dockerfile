@@ -17,7 +17,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     AIRFLOW_HOME=/opt/airflow \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/airflow/dags \
     AIRFLOW__CORE__LOAD_EXAMPLES=False \
-    AKHBAR_SOURCES=/opt/akhbar/seeds/sources.yaml
+    AKHBAR_SOURCES=/opt/akhbar/seeds/sources.yaml \
+    ARROW_DEFAULT_MEMORY_POOL=system
 
 # curl serves the health checks; tini reaps children and forwards SIGTERM so a Celery
 # worker shuts down warm (finishes its tasks) instead of being killed mid-fetch.

@@ -74,14 +74,6 @@ STAGING_DIR = "_staging"
 ROW_GROUP_BYTES = 4 * 2**20
 LOCK_TIMEOUT_SECONDS = 600.0
 READ_ATTEMPTS = 5
-# Arrow's bundled allocators (mimalloc, jemalloc) keep freed pages for reuse,
-# so a long run's resident memory stays at the high-water mark of every row
-# group written and read; the C library's allocator gives them back (peak RSS
-# about 30 MiB lower on a 5,000-page partition). ``ARROW_DEFAULT_MEMORY_POOL``
-# still wins when set.
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    pa.set_memory_pool(pa.system_memory_pool())
-
 PARTITIONING_SCHEMA = pa.schema([("date", pa.date32()), ("source", pa.string())])
 PARTITION_COLUMNS = tuple(PARTITIONING_SCHEMA.names)
 
@@ -532,10 +524,15 @@ def iter_partition(
         handle = fs.open_input_file(path)
     except FileNotFoundError:
         return
+    # One row group at a time, on this thread: iter_batches reads ahead over
+    # several row groups and threads, and held 100 MiB more for 20,000 articles.
     with handle:
-        for batch in pq.ParquetFile(handle).iter_batches(batch_size=batch_rows,
-                                                         columns=columns):
-            yield pa.Table.from_batches([batch])
+        parquet = pq.ParquetFile(handle)
+        for group in range(parquet.num_row_groups):
+            table = parquet.read_row_group(group, columns=columns, use_threads=False)
+            for batch in table.to_batches(batch_rows):
+                yield pa.Table.from_batches([batch])
+            del table
     pa.default_memory_pool().release_unused()
 
 

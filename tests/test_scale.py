@@ -4,6 +4,9 @@ per-page failures isolated inside workers, and the ``AKHBAR_WORKERS`` setting.""
 from __future__ import annotations
 
 import html
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -201,3 +204,18 @@ def test_the_streamed_checks_see_repeats_across_batches(tmp_path, monkeypatch):
     report = check_partition(str(tmp_path), "articles", DAY, "seeds")
     assert [f.check for f in report.failures] == ["unique_ids"]
     assert rows[0]["article_id"] in report.messages[0]
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("jemalloc", "jemalloc")])
+def test_arrow_gives_freed_memory_back_unless_the_user_chose_an_allocator(chosen, expected):
+    """Arrow's bundled allocators keep freed pages, so a long run's memory would
+    keep every row group's high-water mark; importing the pipeline picks the C
+    allocator, but an allocator set in the environment is respected."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    code = ("import pipeline.storage, pyarrow as pa; "
+            "print(pa.default_memory_pool().backend_name)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out[-1] == expected

@@ -78,12 +78,14 @@ class _Signatures:
     """Entries reachable by key, exact hash, article_id and near-duplicate search;
     used for the stored index and, separately, for the batch being assigned."""
 
-    def __init__(self, settings: DedupSettings) -> None:
+    def __init__(self, settings: DedupSettings, capacity: int = 0) -> None:
         self.entries: dict[EntryKey, _Entry] = {}
         self.partitions: dict[PartitionKey, set[EntryKey]] = {}
         self.by_id: dict[str, _Entry] = {}
-        self._by_hash: dict[str, set[EntryKey]] = {}
-        self._bands = BandIndex(settings)
+        # Lists, not sets: most hashes have one article, and a one-item set costs
+        # three times a one-item list (this index holds every stored article).
+        self._by_hash: dict[str, list[EntryKey]] = {}
+        self._bands = BandIndex(settings, capacity)
         self._rows: dict[EntryKey, int] = {}
         self._row_keys: list[EntryKey] = []
 
@@ -97,10 +99,11 @@ class _Signatures:
                 self._row_keys.append(key)
         for entry in entries:
             key = entry.key
+            known = key in self.entries
             self.entries[key] = entry
             self.partitions.setdefault(entry.partition, set()).add(key)
-            if entry.content_hash != _EMPTY_HASH:
-                self._by_hash.setdefault(entry.content_hash, set()).add(key)
+            if not known and entry.content_hash != _EMPTY_HASH:
+                self._by_hash.setdefault(entry.content_hash, []).append(key)
             known = self.by_id.get(entry.article_id)
             if known is None or entry.rank < known.rank:
                 self.by_id[entry.article_id] = entry
@@ -108,8 +111,9 @@ class _Signatures:
     def remove_partition(self, partition: PartitionKey) -> None:
         for key in self.partitions.pop(partition, set()):
             entry = self.entries.pop(key)
-            same_hash = self._by_hash.get(entry.content_hash, set())
-            same_hash.discard(key)
+            same_hash = self._by_hash.get(entry.content_hash, [])
+            if key in same_hash:
+                same_hash.remove(key)
             if not same_hash:
                 self._by_hash.pop(entry.content_hash, None)
             if self.by_id.get(entry.article_id) is entry:
@@ -131,7 +135,7 @@ def article_key(article: Article) -> EntryKey:
     return (article.partition_date, article.source_id, article.article_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """The dedup fields :meth:`DedupIndex.decide` gives one article."""
 
@@ -265,7 +269,7 @@ class DedupIndex:
         self._ensure_loaded({day for day, _ in batch_partitions})
         prepared.sort(key=lambda item: item[0].rank)
 
-        batch = _Signatures(self.settings)
+        batch = _Signatures(self.settings, capacity=len(prepared))
         stale: set[PartitionKey] = set()
         reopened: set[str] = set()
         verdicts: dict[EntryKey, Verdict] = {}

@@ -31,16 +31,18 @@ _TAIL_MIN = 4096
 class BandIndex:
     """Signatures by row, with LSH candidate search and the near-duplicate check."""
 
-    def __init__(self, settings: DedupSettings) -> None:
+    def __init__(self, settings: DedupSettings, capacity: int = 0) -> None:
+        """``capacity``: rows to allocate at once, when the caller knows how many
+        it will add (growing by doubling briefly holds three times the rows)."""
         self._bands, self._rows_per_band = _banding(settings.lsh_threshold, settings.num_perm)
         if self._bands > 2**_BAND_BITS:
             raise ValueError(f"{self._bands} LSH bands: at most {2**_BAND_BITS} supported")
         self._settings = settings
         self._size = 0
-        self.minhash = np.zeros((0, settings.num_perm), dtype=np.uint32)
-        self.shingles = np.zeros(0, dtype=np.int64)
-        self._keys = np.zeros((0, self._bands), dtype=np.uint64)
-        self._alive = np.zeros(0, dtype=bool)
+        self.minhash = np.zeros((capacity, settings.num_perm), dtype=np.uint32)
+        self.shingles = np.zeros(capacity, dtype=np.int64)
+        self._keys = np.zeros((capacity, self._bands), dtype=np.uint64)
+        self._alive = np.zeros(capacity, dtype=bool)
         self._indexed = 0
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_rows = np.zeros(0, dtype=np.int32)
