@@ -3,13 +3,15 @@
 Arabic news word order is read with a few rules: SVO takes the nearest actor
 before the verb in its clause and the first after it; VSO the two actors after
 it; a plural verb (``يقاتلون``) carries its own subject; verbs mostly used in
-the passive (``قتل ثلاثة مدنيين``) make a lone actor the victim; ``من قبل X``
-names the agent of a passive; the subject between the words of a verb phrase
+the passive (``قتل ثلاثة مدنيين``) make a lone actor the victim, unless they
+have an object of their own (``الجيش قتلهم``, ``مسلحون خطفوا صحافيا``);
+``من قبل X`` names the agent of a passive; the subject between the words of a verb phrase
 (``أطلق مسلحون النار``) is its source. Event nouns take their source from a support
 verb's subject (``شنت القوات غارات``), a nisba adjective (``الغارات الروسية``)
 or an armed genitive, and their target from a genitive, a target marker
-(``هجوم على``) or a relative clause (``الغارات التي استهدفت X``). Conjoined
-actors (``X وY``) come back as one group.
+(``هجوم على``) or a relative clause (``الغارات التي استهدفت X``). A protest
+addresses the institution it faces (``أمام السفارة``). Conjoined actors
+(``X وY``) come back as one group.
 """
 
 from __future__ import annotations
@@ -19,13 +21,26 @@ from dataclasses import dataclass, replace
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds
-from pipeline.events.lexicon import Match, Token
+from pipeline.events.lexicon import Match, Token, dictionary_key, verb_key
 from pipeline.events.verbs import VerbEntry, verb_dictionary
 
 _ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
 _PLURAL_ENDINGS = ("ون", "وا")
 _HANDS = frozenset({"يد", "ايدي"})  # على يد, على أيدي: "at the hands of"
 _BY_FIRE = frozenset({"برصاص", "بنيران", "بايدي", "بيد"})
+# A protest held in front of an institution addresses it (أمام السفارة, خارج مقر الحكومة).
+_FACING = frozenset(dictionary_key(w) for w in ("أمام", "خارج", "محيط", "حول"))
+# احتجاجا على زيارة بوش, تنديدا ب: what the protest is against, a word or two on.
+_PROTEST_PURPOSE = frozenset(dictionary_key(w) for w in ("احتجاج", "احتجاجا", "تنديد", "تنديدا"))
+_AGAINST = frozenset(dictionary_key(w) for w in ("على", "ضد"))
+_AGAINST_REACH = 3
+_PREMISES = frozenset({dictionary_key("مقر")})
+_ADDRESSEE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PTY", "BUS", "MED"})
+# Words after a verb that are not its object (قتل أيضا, أصيب آخرون).
+_NOT_OBJECTS = frozenset(dictionary_key(w) for w in ("أيضا", "آخر", "أخرى", "جميعا"))
+# Prepositions after a verb: what follows is not its direct object.
+_FUNCTION_WORDS = frozenset({"في", "من", "علي", "الي", "عن", "خلال", "اثناء", "داخل", "قرب", "امام",
+                             "عند", "مع", "اثر", "جراء", "حين", "منذ"})
 
 
 @dataclass
@@ -81,8 +96,17 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     elif before:
         source = before[-1]
         target = after[0] if after else None
-        if word.value.passive and (not after or before[-1].role == "CVL"):
-            source, target = None, before[-1]  # ستة مدنيين قتلوا: civilians are victims
+        # A passive reading makes the actor before the victim (ستة مدنيين قتلوا),
+        # unless the verb has its own object: a pronoun (الجيش قتلهم في) or,
+        # after an armed actor, a noun (مسلحون خطفوا صحافيا). A pronoun and
+        # then a noun (جنودا خطفهم مسلحون) put the object first, the subject last.
+        pronoun = object_pronoun(word, tokens)
+        if word.value.passive and pronoun and _object_follows(word, tokens):
+            subject = after[0] if after and after[0].start - word.end <= 1 else None
+            source, target = subject, before[-1]
+        elif (word.value.passive and (not after or before[-1].role == "CVL")
+              and not (pronoun or _acts_on_object(word, before[-1], tokens))):
+            source, target = None, before[-1]
     elif after and _has_plural_subject(tokens[word.start]):
         target = after[0]  # يقاتلون التنظيم: the subject is in the verb
     elif len(after) >= 2 and not (word.value.passive and after[1].start - after[0].end > 2):
@@ -149,6 +173,45 @@ def _agent_marker_end(tokens: Sequence[Token], j: int) -> int | None:
     if (norm == "من" and following == "قبل") or (norm == "علي" and following in _HANDS):
         return j + 2
     return j + 1 if norm in _BY_FIRE else None
+
+
+def _acts_on_object(word: Match[VerbEntry], subject: ActorMention,
+                    tokens: Sequence[Token]) -> bool:
+    """A mostly-passive verb after an armed actor and followed directly by its
+    object (مجهولون خطفوا مصورا, طالبان اختطفت حاكما, المسلحين قتلوا ثلاثة): the
+    armed actor did it. Followed by a preposition, a time or a clause break
+    (جنود قتلوا في الهجوم, قتل جندي أمس) it stays passive: the soldiers died."""
+    role = subject.role or (subject.fixed_code or "")[3:6]  # طالبان: AFGREBTAL
+    if role not in _ARMED_ROLES or role == "GOV":
+        return False
+    if word.start - subject.end > 2 or not all(t.is_word for t in tokens[subject.end:word.start]):
+        return False  # the subject right before the verb (الشرطة في مالي احتجزت)
+    if tokens[word.start].verbal & verb_dictionary().grammar.passive_only:
+        return False  # أصيب, لقي مصرعه: passive in form, never active
+    return _object_follows(word, tokens)
+
+
+def _object_follows(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """The word after the verb is a noun it governs (its object, or its subject
+    after an object pronoun), not a preposition, a time, a clause break or
+    "also", "others" (قتلوا في الهجوم, قتل أمس, أصيب آخرون)."""
+    if word.end >= len(tokens):
+        return False
+    grammar = verb_dictionary().grammar
+    following = tokens[word.end]
+    return following.is_word and not (
+        following.norm.startswith(("و", "ب", "ل", "ف")) or following.norm in _FUNCTION_WORDS
+        or following.nominal & (grammar.time_words | grammar.clause_breaks | _NOT_OBJECTS))
+
+
+def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """The verb carries an object pronoun (خطفهم, قتلته), one its dictionary
+    form does not end with (وجه "directed" is not وج + ه)."""
+    norm = tokens[word.start].norm
+    norm = norm[1:] if norm.startswith(("و", "ف")) else norm
+    key = verb_key(word.phrase.split()[0])
+    return any(norm.endswith(s) and not key.endswith(s) and len(norm) > len(key)
+               for s in PRONOUN_SUFFIXES[1:])
 
 
 def _has_plural_subject(token: Token) -> bool:
@@ -235,6 +298,31 @@ def _first_of_groups(actors: list[ActorMention], sent: Sentence) -> list[ActorMe
 def _expand(mention: ActorMention | None, sent: Sentence) -> list[ActorMention]:
     """The actor with the actors conjoined to it."""
     return sent.groups.get(id(mention), [mention]) if mention else []
+
+
+def protest_addressee(sent: Sentence) -> list[ActorMention]:
+    """Whom a protest with no object addresses: the institution it is held in
+    front of (تظاهروا أمام السفارة الأمريكية, اعتصموا أمام مقر وزارة العمل),
+    which the locative word otherwise makes a mere place; else the actor it is
+    against (احتجاجا على زيارة بوش). Civilians named after "against" are the
+    victims of what is protested, not its addressee."""
+    tokens = sent.tokens
+    for mention in sent.mentions:
+        if not (mention.locative and mention.kind == "agent" and mention.code
+                and mention.role in _ADDRESSEE_ROLES):
+            continue
+        before = mention.start - 1
+        if before > 0 and tokens[before].nominal & _PREMISES:
+            before -= 1
+        if before >= 0 and tokens[before].nominal & _FACING:
+            return _expand(replace(mention, locative=False), sent)
+    for j in range(len(tokens) - 1):
+        if tokens[j].nominal & _PROTEST_PURPOSE and tokens[j + 1].nominal & _AGAINST:
+            against = next((m for m in sent.actors if 0 < m.start - (j + 1) <= _AGAINST_REACH),
+                           None)
+            if against and against.role != "CVL":
+                return _expand(against, sent)
+    return []
 
 
 def is_protester(tokens: Sequence[Token], mention: ActorMention) -> bool:

@@ -29,6 +29,8 @@ from pipeline.events.arguments import (
     arguments,
     conjoined_groups,
     is_protester,
+    object_pronoun,
+    protest_addressee,
     stimulus_arguments,
 )
 from pipeline.events.cameo import lookup
@@ -62,7 +64,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.5"
+CODER_VERSION = "akhbar-events-0.6"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -78,6 +80,8 @@ _DEFINITE_FACTOR_DEFAULT = 0.75  # violence: "the attack" also opens many report
 # Intents, appeals and threats are about the future by nature.
 _FUTURE_ROOTS = frozenset({"02", "03", "13"})
 _PREPOSITIONS = ("ب", "ل", "ك")
+# Words from a verb to its required object, past a long subject (تبنى تنظيم ... مسؤولية).
+_OBJECT_REACH = 15
 _SUPPORT_REACH = 6  # support verb to event noun (قام مسلحون من داخل السيارة بإطلاق صواريخ)
 # Agreeing, meeting, cooperating: a conjoined subject does it with itself.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
@@ -118,7 +122,7 @@ def _code_sentence(
         return []
     mentions = resolve(find_actors(tokens, sentence, offset, published), tokens, memory)
     words = [_reading(w, tokens) for w in verb_dictionary().index.find_all(tokens)
-             if not any(w.covers(m.start, m.end) for m in mentions)]
+             if not any(w.covers(m.start, m.end) for m in mentions) and _has_object(w, tokens)]
     # Reported speech is read even without event words: it names the speaker
     # that a later "وأضاف أن" refers to.
     clause_frames, attribution = frames(tokens, mentions, words, memory)
@@ -157,6 +161,8 @@ def _code_sentence(
         location = best_place(places, word.start, sentence, offset, tokens)
         if word.value.code[:2] == "14" and not sources:
             sources = [m for m in actors if is_protester(tokens, m)][:1]
+        if word.value.code[:2] == "14" and not targets:
+            targets = protest_addressee(sent)
         targets = [t for t in targets if t.code not in {s.code for s in sources}]
         for source, target in _pairs(sources, targets, word.value.code[:2]):
             event = _event(idx, word, source, target, event_date, location, is_negated, quoted,
@@ -193,6 +199,20 @@ def _reading(word: Match[VerbEntry], tokens: Sequence[Token]) -> Match[VerbEntry
         entry = replace(word.value, kind="noun", confidence=word.value.confidence * factor)
         return replace(word, value=entry)
     return word
+
+
+def _has_object(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Whether an entry that needs a certain object (``objects`` in verbs.yaml)
+    has one: within reach after it, or, for a verb with an object pronoun,
+    earlier in the sentence (التفجير الذي تبناه التنظيم)."""
+    objects = word.value.objects
+    if not objects:
+        return True
+    end = word.tail[1] if word.tail else word.end
+    after = [t for t in tokens[end:] if t.is_word][:_OBJECT_REACH]
+    if any(t.nominal & objects for t in after):
+        return True
+    return object_pronoun(word, tokens) and any(t.nominal & objects for t in tokens[: word.start])
 
 
 def _after_operation(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

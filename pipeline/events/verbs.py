@@ -29,6 +29,10 @@ class VerbEntry:
     passive: bool  # the lone actor is the target (قتل ثلاثة مدنيين)
     confidence: float
     stimulus: bool = False  # the subject is the target, the speaker the source (أثار المخاوف)
+    # Words one of which must be the object for the entry to mean the event:
+    # تبنى claims responsibility only for an attack (تبنى التنظيم الهجوم), else
+    # it adopts a law or a view. Empty: any object.
+    objects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Grammar:
     complementizers: frozenset[str]
     negators: frozenset[str]
     passive_support: frozenset[str]
+    passive_only: frozenset[str]
     active_support: frozenset[str]
     relatives: frozenset[str]
     target_markers: frozenset[str]
@@ -99,10 +104,12 @@ def verb_dictionary() -> VerbDictionary:
         lookup(code)  # raises on a code CAMEO does not define
         for spec in groups if isinstance(groups, list) else [groups]:
             confidence = float(spec.get("confidence", DEFAULT_CONFIDENCE))
+            objects = _keys(spec.get("objects", []))
             for kind in ("verbs", "nouns", "passive", "stimulus"):
                 for phrase in spec.get(kind, []):
                     entry = VerbEntry(code, "noun" if kind == "nouns" else "verb",
-                                      kind == "passive", confidence, kind == "stimulus")
+                                      kind == "passive", confidence, kind == "stimulus",
+                                      objects)
                     index.add(phrase, entry, verb=kind != "nouns")
     return VerbDictionary(index, grammar)
 
@@ -116,6 +123,7 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         complementizers=_keys(grammar_words["complementizers"]),
         negators=_keys(grammar_words["negators"]),
         passive_support=_keys(grammar_words["passive_support"]),
+        passive_only=_keys(grammar_words["passive_only"]),
         active_support=_keys(grammar_words["active_support"]),
         relatives=_keys(grammar_words["relatives"]),
         target_markers=_keys(grammar_words["target_markers"]),
