@@ -75,15 +75,14 @@ def _prefix_forms(word: str, prefixes: Iterable[str]) -> set[str]:
 
 
 # Token forms are cached per distinct token: 16k tokens answer ~85% of lookups
-# on a news day; the inner caches only serve dictionary loading and tokens the
-# outer cache dropped. Larger caches bought no speed (whole-pipeline CPU time on
-# 5,000 pages: the same with 16k or 32k entries, and with 3 x 131k) and cost
-# 20-70 MiB more per worker, filled as the corpus grows.
+# on a news day (3,000 corpus articles). Larger caches bought no speed
+# (whole-pipeline CPU time on 5,000 pages: the same with 16k or 32k entries) and
+# cost 20-70 MiB more per worker, filled as the corpus grows. The form functions
+# below are not cached themselves: they only run on a token this cache misses,
+# which they had seen before in under 2% of calls.
 _TOKENS_CACHED = 16384
-_FORMS_CACHED = 4096
 
 
-@lru_cache(maxsize=_FORMS_CACHED)
 def nominal_forms(norm: str, *, nisba: bool = True) -> frozenset[str]:
     """Article-less forms of a normalised noun/adjective/name token.
 
@@ -111,7 +110,6 @@ def nominal_forms(norm: str, *, nisba: bool = True) -> frozenset[str]:
     return frozenset(forms)
 
 
-@lru_cache(maxsize=_FORMS_CACHED)
 def verbal_forms(norm: str) -> frozenset[str]:
     """Forms of a normalised verb token without conjunction, person affixes
     and object pronouns (``وقصفتهم`` gives ``قصف``; ``يستهدفون`` gives
