@@ -206,7 +206,7 @@ def test_the_streamed_checks_see_repeats_across_batches(tmp_path, monkeypatch):
     assert rows[0]["article_id"] in report.messages[0]
 
 
-@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("jemalloc", "jemalloc")])
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
 def test_arrow_gives_freed_memory_back_unless_the_user_chose_an_allocator(chosen, expected):
     """Arrow's bundled allocators keep freed pages, so a long run's memory would
     keep every row group's high-water mark; importing the pipeline picks the C
