@@ -28,13 +28,17 @@ _LOCATIVES = frozenset(
         "في", "داخل", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "وسط", "أنحاء",
         "حدود", "الحدود", "أراضي", "أرض", "مدينة", "محافظة", "ريف", "عبر", "أجواء",
         "إلى", "الى", "نحو", "سماء", "مناطق", "منطقة", "خارج", "شمالي", "جنوبي",
-        "شرقي", "غربي",
+        "شرقي", "غربي", "العاصمة",
     )
 )
 # Words after which an institution is a place (أمام الجامعة, في المستشفى).
 _PLACE_PREPOSITIONS = frozenset(
     dictionary_key(w) for w in ("في", "أمام", "داخل", "قرب", "عند", "خارج", "وسط", "مقر", "محيط")
 )
+_IN = frozenset({dictionary_key("في")})
+_MEMBER_OF = frozenset({"من", "في"})
+_MEMBER_ROLES = frozenset({"UAF", "REB"})  # generic fighters, not soldiers of a state
+_FEMININE_PLACES = frozenset(dictionary_key(w) for w in ("محافظة", "مديرية"))
 _PEOPLE_PLURALS = ("يون", "يين")
 _MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
 
@@ -140,14 +144,19 @@ def _is_conjoined(token: Token, phrase: str) -> bool:
     return token.norm.startswith("و") and not token.norm.startswith((key, "ال" + key))
 
 
-def _is_locative(tokens: Sequence[Token], start: int, kind: str) -> bool:
+def _is_locative(tokens: Sequence[Token], start: int, kind: str, phrase: str) -> bool:
     """Whether the mention names where something happened rather than who acted."""
     previous = tokens[start - 1].nominal if start > 0 else frozenset()
+    if kind == "organisation":  # قرب مقر مجلس الصحوة is a place; عضو في حماس a member
+        return bool(previous & _PLACE_PREPOSITIONS - _IN)
     if kind not in {"country", "capital"}:
         return bool(previous & _PLACE_PREPOSITIONS)
     token = tokens[start]
-    if token.norm.startswith(("ب", "وب", "فب")) and not token.norm.startswith("بال"):
-        return True  # بدمشق, وبغداد: "in"
+    own_b = dictionary_key(phrase.split()[0]).startswith("ب")  # بغداد, بيروت: not "in"
+    if (token.norm.startswith(("ب", "وب", "فب")) and not token.norm.startswith("بال")
+            and not (own_b and token.norm.startswith(("ب", "و", "ف"))
+                     and not token.norm.startswith(("بب", "وبب", "فبب")))):
+        return True  # بدمشق, وببغداد: "in"
     return bool(previous & (_LOCATIVES | _PLACE_PREPOSITIONS))
 
 
@@ -161,9 +170,21 @@ def _mention(tokens: Sequence[Token], sentence: str, offset: int, start: int, en
         conjoined=_is_conjoined(tokens[start], phrase),
         matched=[f"actor:{phrase}"],
     )
-    if entry.kind in {"country", "capital", "agent"}:
-        mention.locative = _is_locative(tokens, start, entry.kind)
+    if entry.kind in {"country", "capital", "agent", "organisation"}:
+        mention.locative = _is_locative(tokens, start, entry.kind, phrase)
     return mention
+
+
+def _feminine_place(tokens: Sequence[Token], start: int, phrase: str) -> bool:
+    """``بمحافظة ديالى``, ``في محافظة الأنبار`` are a province, not ``محافظ`` (a
+    governor) that stripping the feminine ending reads into them; elsewhere
+    (``أمام مبنى المحافظة``) the governorate is an institution and stays one."""
+    token = tokens[start]
+    if not (token.nominal & _FEMININE_PLACES
+            and dictionary_key(phrase.split()[0]) + "ه" in _FEMININE_PLACES):
+        return False
+    norm = token.norm.removeprefix("و").removeprefix("ف")
+    return norm.startswith("ب") or (start > 0 and bool(tokens[start - 1].nominal & _IN))
 
 
 def _gap_ok(tokens: Sequence[Token], left: int, right: int) -> bool:
@@ -178,6 +199,7 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
     raw = [
         _mention(tokens, sentence, offset, m.start, m.end, m.value, m.phrase, day)
         for m in actor_dictionary().index.find_all(tokens)
+        if not _feminine_place(tokens, m.start, m.phrase)
     ]
     combined: list[ActorMention] = []
     for mention in raw:
@@ -208,8 +230,9 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
     text = sentence[tokens[left.start].start - offset : tokens[right.end - 1].end - offset]
     matched = left.matched + right.matched
     adjective = right.kind == "adjective" and left.kind in {"agent", "transparent", "anaphor"}
-    genitive = (right.kind == "country" and right.start == left.end and not right.locative
-                and left.kind in {"agent", "transparent"})
+    # وزارة الدفاع العراقية, جامعة بغداد, محافظ مقديشو: the country of a capital too
+    genitive = (right.kind in {"country", "capital"} and right.start == left.end
+                and not right.locative and left.kind in {"agent", "transparent"})
     if (adjective or genitive) and not left.country:
         return replace(left, end=right.end, text=text, country=right.country, matched=matched)
     if left.kind == "transparent" and right.start == left.end and right.kind != "adjective":
@@ -219,4 +242,13 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
             and right.start == left.end):  # رئيس حزب الله, الرئيس السوري بشار الأسد
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        matched=matched)
+    member = left.kind == "transparent" or (left.kind == "agent" and left.role in _MEMBER_ROLES)
+    if (member and right.kind == "organisation" and right.start == left.end + 1
+            and tokens[left.end].norm in _MEMBER_OF):
+        # مسلحا من تنظيم القاعدة, عضوا في حركة فتح: members of a named group are that group
+        return replace(right, start=left.start, text=text, conjoined=left.conjoined,
+                       locative=False, matched=matched)
+    if (left.kind == right.kind == "agent" and left.role == right.role and not left.country
+            and right.start == left.end):  # مسلحون مجهولون: one actor, not subject and object
+        return replace(left, end=right.end, text=text, country=right.country, matched=matched)
     return None

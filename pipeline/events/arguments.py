@@ -34,7 +34,10 @@ _FACING = frozenset(dictionary_key(w) for w in ("أمام", "خارج", "محي�
 _PROTEST_PURPOSE = frozenset(dictionary_key(w) for w in ("احتجاج", "احتجاجا", "تنديد", "تنديدا"))
 _AGAINST = frozenset(dictionary_key(w) for w in ("على", "ضد"))
 _AGAINST_REACH = 3
-_PREMISES = frozenset({dictionary_key("مقر")})
+# شعارات ضد الحكومة, هتافات مناهضة لبوش, للتنديد بإعدام ..., للمطالبة بإقالة ...:
+# what a protest is against, named anywhere in its sentence.
+_OPPOSING = frozenset(dictionary_key(w) for w in ("ضد", "مناهض", "مضاد", "تنديد", "مطالبة"))
+_PREMISES = frozenset(dictionary_key(w) for w in ("مقر", "مبنى"))
 _ADDRESSEE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PTY", "BUS", "MED"})
 # Words after a verb that are not its object (قتل أيضا, أصيب آخرون).
 _NOT_OBJECTS = frozenset(dictionary_key(w) for w in ("أيضا", "آخر", "أخرى", "جميعا"))
@@ -53,6 +56,7 @@ class Sentence:
     groups: dict[int, list[ActorMention]]  # id(actor) -> its conjoined group
     evidence: int  # incident evidence found in the whole sentence
     background: bool  # the sentence's violence is history, a trial, statistics
+    event_starts: frozenset[int]  # where the sentence's event words begin
 
 
 def conjoined_groups(actors: list[ActorMention],
@@ -109,11 +113,19 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
             source, target = None, before[-1]
     elif after and _has_plural_subject(tokens[word.start]):
         target = after[0]  # يقاتلون التنظيم: the subject is in the verb
+    elif after and _after_marker(after[0], tokens):
+        # أطلقت النار على الجنود, اعتدى على المتظاهرين رجال الشرطة: a subject
+        # never follows a preposition; the actor after the object is the subject.
+        target = after[0]
+        source = after[1] if len(after) >= 2 else None
     elif len(after) >= 2 and not (word.value.passive and after[1].start - after[0].end > 2):
         source, target = after[0], after[1]  # VSO; a passive needs its object right after
     elif after:
         if word.value.passive:
-            target = after[0]
+            # قتل ثلاثة جنود; not قتلوا خلال هجوم المتشددين: an actor after
+            # another event word is that word's, not this verb's victim.
+            if not any(word.end <= j < after[0].start for j in sent.event_starts):
+                target = after[0]
         else:
             source = after[0]
     agent = _by_agent(word.end, right, tokens, actors)
@@ -214,6 +226,12 @@ def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
                for s in PRONOUN_SUFFIXES[1:])
 
 
+def _after_marker(mention: ActorMention, tokens: Sequence[Token]) -> bool:
+    """The actor follows ``على`` or ``ضد`` (``اعتدت على المصلين``, ``فتحت النار
+    على الجنود``): it is what the act is aimed at, never its subject."""
+    return mention.start > 0 and tokens[mention.start - 1].norm in _AGAINST
+
+
 def _has_plural_subject(token: Token) -> bool:
     """Verbs agree in number only with a subject before them: a plural verb
     (قاتلوا, يقاتلون) carries its own subject, so the actor after it is the object."""
@@ -277,11 +295,15 @@ def _qualifies(tokens: Sequence[Token], follow: int, adjective: ActorMention) ->
 
 def _skip_quantities(tokens: Sequence[Token], i: int, actors: list[ActorMention]) -> int:
     """Past quotes and numbers to the genitive: مقتل 20 مسلحا, مقتل سبعة أشخاص,
-    لقتال "الدولة الإسلامية"."""
+    لقتال "الدولة الإسلامية", and past the partitive ``من`` after a number:
+    مقتل ثلاثة من عناصر الشرطة."""
     counts = verb_dictionary().grammar.counts
     starts = {m.start for m in actors}
+    start = i
     while i < len(tokens) and i not in starts and (
             tokens[i].text in QUOTES or tokens[i].text.isdigit() or tokens[i].nominal & counts):
+        i += 1
+    if start < i < len(tokens) - 1 and tokens[i].norm == "من":
         i += 1
     return i
 
@@ -308,8 +330,7 @@ def protest_addressee(sent: Sentence) -> list[ActorMention]:
     victims of what is protested, not its addressee."""
     tokens = sent.tokens
     for mention in sent.mentions:
-        if not (mention.locative and mention.kind == "agent" and mention.code
-                and mention.role in _ADDRESSEE_ROLES):
+        if not (mention.kind == "agent" and mention.code and mention.role in _ADDRESSEE_ROLES):
             continue
         before = mention.start - 1
         if before > 0 and tokens[before].nominal & _PREMISES:
@@ -318,10 +339,14 @@ def protest_addressee(sent: Sentence) -> list[ActorMention]:
             return _expand(replace(mention, locative=False), sent)
     for j in range(len(tokens) - 1):
         if tokens[j].nominal & _PROTEST_PURPOSE and tokens[j + 1].nominal & _AGAINST:
-            against = next((m for m in sent.actors if 0 < m.start - (j + 1) <= _AGAINST_REACH),
-                           None)
-            if against and against.role != "CVL":
-                return _expand(against, sent)
+            cue = j + 1
+        elif tokens[j].nominal & _OPPOSING:
+            cue = j
+        else:
+            continue
+        against = next((m for m in sent.actors if 0 < m.start - cue <= _AGAINST_REACH), None)
+        if against and against.role != "CVL":
+            return _expand(against, sent)
     return []
 
 

@@ -64,7 +64,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.6"
+CODER_VERSION = "akhbar-events-0.7"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -132,7 +132,7 @@ def _code_sentence(
     places = [p for p in find_places(tokens) if not inside(p.start, actors)]
     sent = Sentence(tokens, mentions, actors, conjoined_groups(actors, tokens),
                      sentence_evidence(tokens, places, actors),
-                     background(tokens, published))
+                     background(tokens, published), frozenset(w.start for w in words))
     event_date = _event_date(sentence, published)
     absorbed = relative_clause_verbs(tokens, words)
     events: list[Event] = []

@@ -18,6 +18,7 @@ from pipeline.events.clauses import is_complementizer
 from pipeline.events.lexicon import (
     Match,
     Token,
+    dictionary_key,
     is_perfect,
     verb_key,
     without_conjunction,
@@ -36,17 +37,19 @@ _STOPS = frozenset({".", "؛", ";", ":", "!", "،", ","})
 _PERCEPTION_REACH = 5  # شاهد + an object of up to three words + the present verb
 _ANTECEDENT_REACH = 6  # words before a relative pronoun where its antecedent is read
 _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
+_PERSONS = frozenset({dictionary_key("شخص")})  # persons counted, not an actor (actors.yaml)
 
 
 def sentence_evidence(tokens: Sequence[Token], places: Sequence[Match],
                        actors: list[ActorMention]) -> int:
     """Signs that the sentence reports an incident: a count of people, a day
-    or time, a place, an identified actor."""
+    or time, a place, an identified actor or persons (``قتل 18 شخصا``: victims
+    that are not coded, annotators leave a bare count of persons uncoded)."""
     grammar = verb_dictionary().grammar
     return (any(t.text.isdigit() or t.nominal & grammar.counts for t in tokens)
             + any(t.nominal & grammar.time_words for t in tokens)
             + (bool(places) or any(t.nominal & grammar.place_words for t in tokens))
-            + bool(actors))
+            + (bool(actors) or any(t.nominal & _PERSONS for t in tokens)))
 
 
 def background(tokens: Sequence[Token], published: date | None) -> bool:
