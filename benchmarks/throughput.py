@@ -6,11 +6,16 @@ made from ``<data>``:
 - every fifth page is one of the real Arabic pages of ``<data>/html``, cycled,
   each copy under its own URL and with a varied navigation block (so copies
   are byte-distinct near-duplicates, as syndicated or re-published pages are);
-- the others are articles of ``<data>/corpus/articles.jsonl`` rendered into
-  news-site HTML with realistic chrome (navigation, breadcrumbs, share widget,
-  "read also" links, footer), in one of three site templates; after the
-  corpus is used up, articles come round again under another template (a
-  syndicated copy).
+- the others are corpus articles rendered into news-site HTML with realistic
+  chrome (navigation, breadcrumbs, share widget, "read also" links, footer),
+  in one of three site templates. With ``--corpus sample`` (the default, the
+  input of the figures in the README) they come from the 3,000 of
+  ``<data>/corpus/articles.jsonl``: after those are used up, articles come
+  round again under another template (a syndicated copy), so about a third of
+  5,000 pages are duplicates, which skip segmentation and coding. With
+  ``--corpus full`` they come from the ~72,700 of ``<data>/corpus/*_full.jsonl.gz``
+  and every corpus article is distinct (the costlier case; the real pages of
+  every fifth page still repeat).
 
 In one run it then times, over the same pages:
 
@@ -24,12 +29,13 @@ In one run it then times, over the same pages:
   to see whether peak memory grows with the input.
 
     .venv/bin/python benchmarks/throughput.py [--data ../shared/data] [--pages 5000]
-        [--workers 2] [--growth] [--profile extract.html]
+        [--workers 2] [--growth] [--corpus sample|full] [--profile extract.html]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import html
 import json
 import os
@@ -115,13 +121,35 @@ def _vary_real_page(page: str, copy: int) -> str:
     return page[:at] + marker + page[at:]
 
 
-def generate_pages(data: Path, count: int) -> Iterator[tuple[str, str, str]]:
+FULL_CORPORA = ("saudinewsnet_full.jsonl.gz", "ant_multisource_full.jsonl.gz",
+                "ant_v1_jawharafm_full.jsonl.gz")
+
+
+def load_corpus(data: Path, corpus: str, needed: int) -> list[dict]:
+    """Articles with a title and a body: the 3,000 sample, or the first ``needed``
+    of the full corpora (each given an id, which they lack)."""
+    if corpus == "sample":
+        records = (json.loads(line) for line in (data / "corpus" / "articles.jsonl").open())
+        return [r for r in records if r.get("body") and r.get("title")]
+    found: list[dict] = []
+    for name in FULL_CORPORA:
+        with gzip.open(data / "corpus" / name, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                if record.get("body") and record.get("title"):
+                    found.append({**record, "id": f"f{len(found):06d}"})
+                    if len(found) >= needed:
+                        return found
+    return found
+
+
+def generate_pages(data: Path, count: int,
+                   corpus_name: str = "sample") -> Iterator[tuple[str, str, str]]:
     """(url, html, content_type) for ``count`` pages, deterministically."""
     manifest = [json.loads(line) for line in (data / "html" / "manifest.jsonl").open()]
     real = [((data / "html" / m["file"]).read_text("utf-8", errors="replace"), m["url"])
             for m in manifest if m.get("language") == "ar"]
-    corpus = [json.loads(line) for line in (data / "corpus" / "articles.jsonl").open()]
-    corpus = [r for r in corpus if r.get("body") and r.get("title")]
+    corpus = load_corpus(data, corpus_name, count)
     real_cycle = cycle(real)
     made = used = 0
     while made < count:
@@ -140,17 +168,18 @@ def generate_pages(data: Path, count: int) -> Iterator[tuple[str, str, str]]:
         made += 1
 
 
-def build_warc(data: Path, count: int, cache: Path) -> Path:
+def build_warc(data: Path, count: int, cache: Path, corpus: str = "sample") -> Path:
     """The input WARC for ``count`` pages, written once and reused."""
     from pipeline.warc import BronzeWriter
 
-    path = cache / f"pages-{count}.warc.gz"
+    path = cache / (f"pages-{count}.warc.gz" if corpus == "sample"
+                    else f"pages-{count}-{corpus}.warc.gz")
     if path.exists():
         return path
     cache.mkdir(parents=True, exist_ok=True)
     when = datetime.combine(DAY, datetime.min.time(), UTC)
     with BronzeWriter(path, SOURCE_ID, DAY) as writer:
-        for url, page, content_type in generate_pages(data, count):
+        for url, page, content_type in generate_pages(data, count, corpus):
             writer.write_resource(url, page.encode("utf-8"), content_type, when)
     return path
 
@@ -339,6 +368,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--growth", action="store_true",
                         help="also run on pages/10 to compare peak memory")
+    parser.add_argument("--corpus", choices=("sample", "full"), default="sample",
+                        help="articles from the 3,000-article sample (copies come round "
+                             "after page 3,750) or from the full corpora (all distinct)")
     parser.add_argument("--profile", metavar="HTML",
                         help="profile extract+clean with pyinstrument into this file")
     parser.add_argument("--child-whole", type=Path, help=argparse.SUPPRESS)
@@ -347,7 +379,7 @@ def main() -> None:
         whole_child(args.child_whole, args.workers)
         return
 
-    warc = build_warc(args.data, args.pages, args.cache)
+    warc = build_warc(args.data, args.pages, args.cache, args.corpus)
     pages, times = stage_times(warc, args.profile)
     print(f"input: {pages} pages from {warc} ({warc.stat().st_size / 2**20:.1f} MiB); "
           f"cores: {os.cpu_count()}; load average at start: {os.getloadavg()[0]:.1f}")
@@ -376,7 +408,7 @@ def main() -> None:
               f"{os.getloadavg()[0]:.1f}")
     print(f"rows written (workers=1): {runs[1]['counts']}; quality checks: {runs[1]['quality']}")
     if args.growth:
-        small = build_warc(args.data, max(1, args.pages // 10), args.cache)
+        small = build_warc(args.data, max(1, args.pages // 10), args.cache, args.corpus)
         result = run_whole(small, 1)
         print(f"peak RSS, workers=1: {args.pages // 10} pages "
               f"{result['peak_rss'] / 2**20:.0f} MiB vs {args.pages} pages "
