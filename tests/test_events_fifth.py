@@ -14,24 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.events import code_article
 from pipeline.events.lexicon import verbal_forms
-from pipeline.records import Event
+from tests.event_readers import VIOLENT, readers
 
 PUBLISHED = date(2019, 10, 2)
-VIOLENT = {"18", "19", "20"}
-
-
-def coded(text: str) -> list[Event]:
-    return [e for e in code_article(text, published=PUBLISHED) if not e.negated]
-
-
-def violent(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code in VIOLENT]
-
-
-def protests(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code == "14"]
+coded, violent, protests = readers(PUBLISHED)
 
 
 # --- chanting corroborates a protest, it is not one --------------------------------

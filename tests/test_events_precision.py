@@ -13,25 +13,12 @@ from datetime import date
 
 import pytest
 
-from pipeline.events import code_article
 from pipeline.events.lexicon import nominal_forms
 from pipeline.events.verbs import verb_dictionary
-from pipeline.records import Event
+from tests.event_readers import readers
 
 PUBLISHED = date(2020, 3, 4)
-VIOLENT = {"18", "19", "20"}
-
-
-def coded(text: str) -> list[Event]:
-    return [e for e in code_article(text, published=PUBLISHED) if not e.negated]
-
-
-def violent(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code in VIOLENT]
-
-
-def protests(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code == "14"]
+coded, violent, protests = readers(PUBLISHED)
 
 
 # --- violence told as a claim, an attempt or a generality --------------------------------

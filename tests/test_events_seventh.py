@@ -8,23 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.events import code_article
 from pipeline.records import Event
+from tests.event_readers import readers
 
 PUBLISHED = date(2008, 3, 14)
-VIOLENT = {"18", "19", "20"}
-
-
-def coded(text: str) -> list[Event]:
-    return [e for e in code_article(text, published=PUBLISHED) if not e.negated]
-
-
-def violent(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code in VIOLENT]
-
-
-def protests(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code == "14"]
+coded, violent, protests = readers(PUBLISHED)
 
 
 def targets(events: list[Event]) -> set[str | None]:

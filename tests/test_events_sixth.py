@@ -11,25 +11,14 @@ from datetime import date
 
 from pipeline.events import code_article
 from pipeline.records import Event
+from tests.event_readers import readers
 
 PUBLISHED = date(2021, 3, 14)
-VIOLENT = {"18", "19", "20"}
-
-
-def coded(text: str) -> list[Event]:
-    return [e for e in code_article(text, published=PUBLISHED) if not e.negated]
+coded, violent, protests = readers(PUBLISHED)
 
 
 def codes(text: str) -> set[str]:
     return {e.event_code for e in coded(text)}
-
-
-def violent(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code in VIOLENT]
-
-
-def protests(text: str) -> list[Event]:
-    return [e for e in coded(text) if e.root_code == "14"]
 
 
 # --- تبنى: claiming an attack, or adopting a law ------------------------------------
