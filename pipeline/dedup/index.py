@@ -99,10 +99,10 @@ class _Signatures:
                 self._row_keys.append(key)
         for entry in entries:
             key = entry.key
-            known = key in self.entries
+            is_new = key not in self.entries
             self.entries[key] = entry
             self.partitions.setdefault(entry.partition, set()).add(key)
-            if not known and entry.content_hash != _EMPTY_HASH:
+            if is_new and entry.content_hash != _EMPTY_HASH:
                 self._by_hash.setdefault(entry.content_hash, []).append(key)
             known = self.by_id.get(entry.article_id)
             if known is None or entry.rank < known.rank:
