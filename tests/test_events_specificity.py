@@ -13,18 +13,15 @@ import pytest
 
 from pipeline.events import code_article
 from pipeline.records import Event
+from tests.event_readers import PROTEST, readers
 
 PUBLISHED = date(2020, 3, 4)
-VIOLENT = {"18", "19", "20"}
-
-
-def violent(text: str) -> list[Event]:
-    events = code_article(text, published=PUBLISHED)
-    return [e for e in events if e.root_code in VIOLENT and not e.negated]
+_, violent, _ = readers(PUBLISHED)
 
 
 def protests(text: str) -> list[Event]:
-    return [e for e in code_article(text, published=PUBLISHED) if e.root_code == "14"]
+    """Protest events, negated ones included (unlike the shared reader)."""
+    return [e for e in code_article(text, published=PUBLISHED) if e.root_code == PROTEST]
 
 
 # --- the incident is background to other news ----------------------------------------
