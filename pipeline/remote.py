@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.fs as pafs
@@ -106,16 +108,32 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+@dataclass(frozen=True)
+class Narrowed:
+    """A subfolder of which a mirror fetches only the files ``select`` picks from its
+    listing (path relative to the subfolder -> (size, mtime in ns)).
+
+    For state that keeps many small files of which a task needs few, when which
+    ones can be told from names, sizes and times: the fetcher's seen-state
+    (:func:`pipeline.fetch.state.mirrored_files`)."""
+
+    folder: str
+    select: Callable[[dict[str, tuple[int, int]]], Iterable[str]]
+
+
 @contextlib.contextmanager
-def local_mirror(url: str, parts: Sequence[str]) -> Iterator[Path]:
+def local_mirror(url: str, parts: Sequence[str | Narrowed]) -> Iterator[Path]:
     """A local folder standing for the folder ``url``, holding copies of the files
     under its subfolders ``parts``; on success, files created or changed in it
     are uploaded back (each atomically).
 
     Only ``parts`` are copied because a state folder may hold much else (the
-    dedup index) that the caller does not need. Deletions are not propagated,
-    and two tasks changing the *same* file at the same time leave the last
-    one's version: state written this way must be partitioned so that
+    dedup index) that the caller does not need; a :class:`Narrowed` part is
+    copied only in part, and takes its files out of any plain part that holds
+    it. Copies keep the store's modification times, so that state can tell from
+    a listing which files changed since it last looked. Deletions are not
+    propagated, and two tasks changing the *same* file at the same time leave
+    the last one's version: state written this way must be partitioned so that
     concurrent tasks write different files (the fetcher's seen-state has one
     file per date) or the same content (a deterministic index).
     """
@@ -126,19 +144,31 @@ def local_mirror(url: str, parts: Sequence[str]) -> Iterator[Path]:
         return
     fs, root = filesystem_for(url)
     base = url.rstrip("/")
+    narrowed = [f"{part.folder.strip('/')}/" for part in parts if isinstance(part, Narrowed)]
     with tempfile.TemporaryDirectory(prefix="akhbar-state-") as tmp:
         local_root = Path(tmp)
         before: dict[str, str] = {}
         for part in parts:
-            folder = f"{root}/{part.strip('/')}"
+            name = (part.folder if isinstance(part, Narrowed) else part).strip("/")
+            folder = f"{root}/{name}"
             if fs.get_file_info(folder).type != pafs.FileType.Directory:
                 continue
-            for info in fs.get_file_info(pafs.FileSelector(folder, recursive=True)):
-                if info.type != pafs.FileType.File:
-                    continue
-                relative = info.path[len(root) + 1:]
-                download(f"{base}/{relative}", local_root / relative)
-                before[relative] = _digest(local_root / relative)
+            listing = {
+                info.path[len(folder) + 1:]: (info.size, info.mtime_ns)
+                for info in fs.get_file_info(pafs.FileSelector(folder, recursive=True))
+                if info.type == pafs.FileType.File
+            }
+            if isinstance(part, Narrowed):
+                chosen = list(part.select(listing))
+            else:
+                chosen = [p for p in listing
+                          if not f"{name}/{p}".startswith(tuple(narrowed))]
+            for inner in chosen:
+                relative = f"{name}/{inner}"
+                local = local_root / relative
+                download(f"{base}/{relative}", local)
+                os.utime(local, ns=(listing[inner][1], listing[inner][1]))
+                before[relative] = _digest(local)
         yield local_root
         for path in sorted(p for p in local_root.rglob("*") if p.is_file()):
             relative = path.relative_to(local_root).as_posix()

@@ -36,12 +36,13 @@ from pipeline.dedup import (
 from pipeline.events import CODER_VERSION, code_article
 from pipeline.extract import ExtractionError, extract_page
 from pipeline.fetch import canonicalize_url, ingest
+from pipeline.fetch.state import INGESTED, mirrored_files
 from pipeline.language import is_arabic
 from pipeline.normalize import line_keys
 from pipeline.parallel import BatchPool, workers_from_env
 from pipeline.quality import check_run
 from pipeline.records import Article, RawPage, Reject, Sentence
-from pipeline.remote import exists, local_input, local_mirror, local_output
+from pipeline.remote import Narrowed, exists, local_input, local_mirror, local_output
 from pipeline.schemas import (
     CLOCK_SLACK,
     EARLIEST,
@@ -78,11 +79,14 @@ def state_dir(out: str) -> str:
     return _join(out, "_state")
 
 
-def fetch_state_parts(source_id: str) -> tuple[str, ...]:
+def fetch_state_parts(source_id: str) -> tuple[str | Narrowed, ...]:
     """The folders of ``_state`` the fetcher reads and writes for a source: its own
     (seen URLs, HTTP validators) and the shared per-date index of archive inputs
-    (:mod:`pipeline.backfill.index`), so that an index built once is kept."""
-    return (source_id, "backfill/index")
+    (:mod:`pipeline.backfill.index`), so that an index built once is kept. Of the
+    seen URLs, only the current month summaries and the day files they do not
+    cover are needed (:func:`pipeline.fetch.state.mirrored_files`)."""
+    seen = Narrowed(f"{source_id}/{INGESTED}", mirrored_files)
+    return (source_id, seen, "backfill/index")
 
 
 @dataclass

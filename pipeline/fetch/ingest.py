@@ -63,17 +63,16 @@ def ingest(
     """
     report = IngestReport(counts=dict.fromkeys(COUNT_KEYS, 0), warc_path=str(warc_path))
     state = SeenState(state_dir, source.id)
-    seen = state.seen_on_other_dates(day)
     ingested: list[str] = []
     with BronzeWriter(warc_path, source.id, day) as writer:
         if source.local_files:
-            _ingest_local(source, day, seen, writer, report, ingested)
+            _ingest_local(source, day, state, writer, report, ingested)
         if source.has_archive_inputs:
-            _ingest_archive(source, day, seen, writer, report, ingested, state_dir)
+            _ingest_archive(source, day, state, writer, report, ingested, state_dir)
         if source.discovers_on_web or not (source.local_files or source.has_archive_inputs):
             settings = settings or FetchSettings.from_env()
             cache = ConditionalCache(Path(state_dir) / source.id / "http_cache")
-            _ingest_web(source, day, seen, writer, report, ingested, settings, cache)
+            _ingest_web(source, day, state, writer, report, ingested, settings, cache)
     state.record(day, ingested)
     return report
 
@@ -81,7 +80,7 @@ def ingest(
 def _ingest_web(
     source: Source,
     day: date,
-    seen: set[str],
+    state: SeenState,
     writer: BronzeWriter,
     report: IngestReport,
     ingested: list[str],
@@ -94,6 +93,7 @@ def _ingest_web(
         for reject in discovery.rejects:
             _record_reject(writer, report, reject)
         counts["discovered"] = len(discovery.urls)
+        seen = state.seen_elsewhere(day, discovery.urls)
         new = [url for url in discovery.urls if url not in seen]
         counts["new"] = len(new)
         counts["duplicate"] = counts["discovered"] - counts["new"]
@@ -120,7 +120,7 @@ def _ingest_web(
 def _ingest_local(
     source: Source,
     day: date,
-    seen: set[str],
+    state: SeenState,
     writer: BronzeWriter,
     report: IngestReport,
     ingested: list[str],
@@ -128,8 +128,9 @@ def _ingest_local(
     counts = report.counts
     todays: list[LocalFile] = [item for item in source.local_files if item.date == day]
     counts["discovered"] = len(todays)
-    for item in todays:
-        url = canonicalize_url(item.url)
+    urls = [canonicalize_url(item.url) for item in todays]
+    seen = state.seen_elsewhere(day, urls)
+    for item, url in zip(todays, urls, strict=True):
         if url in seen:
             counts["duplicate"] += 1
             continue
@@ -151,16 +152,24 @@ def _ingest_local(
 def _ingest_archive(
     source: Source,
     day: date,
-    seen: set[str],
+    state: SeenState,
     writer: BronzeWriter,
     report: IngestReport,
     ingested: list[str],
     state_dir: str | Path,
 ) -> None:
     """The day's records of the source's dumps and WARC files, from their
-    per-date index (built on first use; see :mod:`pipeline.backfill.index`)."""
+    per-date index (built on first use; see :mod:`pipeline.backfill.index`).
+
+    The index is read twice: first for the day's URLs alone, to ask the
+    seen-state about all of them in one pass over its files, then for the
+    records, so that the day's texts are never all in memory at once."""
     counts = report.counts
-    for entry in day_entries(source_inputs(source, day, day), day, state_dir):
+    inputs = source_inputs(source, day, day)
+    seen = state.seen_elsewhere(day, (canonicalize_url(entry.payload["url"])
+                                      for entry in day_entries(inputs, day, state_dir)
+                                      if not entry.is_reject))
+    for entry in day_entries(inputs, day, state_dir):
         fields = entry.payload
         if entry.is_reject:
             counts["failed"] += 1
