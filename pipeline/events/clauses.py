@@ -187,6 +187,11 @@ def bounds(i: int, end: int, tokens: Sequence[Token], frames: list[Frame]) -> tu
 
 
 def negated(tokens: Sequence[Token], i: int) -> bool:
-    """A negator right before the event word (لم تقصف, عدم استهداف, لوقف الهجوم)."""
-    negators = verb_dictionary().grammar.negators
-    return i > 0 and bool(tokens[i - 1].nominal & negators or tokens[i - 1].norm in negators)
+    """A negator right before the event word (لم تقصف, عدم استهداف, لوقف الهجوم),
+    or before a noun of occurrence that governs it (عدم وقوع هجمات, دون وصول
+    مظاهرة): what did not take place is still the event."""
+    grammar = verb_dictionary().grammar
+    if i > 1 and tokens[i - 1].nominal & grammar.occurrences:
+        i -= 1
+    return i > 0 and bool(tokens[i - 1].nominal & grammar.negators
+                          or tokens[i - 1].norm in grammar.negators)

@@ -56,6 +56,7 @@ from pipeline.events.specificity import (
     INCIDENT_ROOTS,
     background,
     hypothetical,
+    secondhand,
     sentence_evidence,
     specificity,
 )
@@ -64,7 +65,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.7"
+CODER_VERSION = "akhbar-events-0.8"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -154,7 +155,8 @@ def _code_sentence(
         factor = 1.0
         if word.value.code[:2] in INCIDENT_ROOTS:
             factor = specificity(word, words, tokens, sent.evidence, sent.background,
-                                 paired=bool(sources and targets))
+                                 paired=bool(sources and targets),
+                                 told=secondhand(word, tokens, frame))
             if factor == 0.0:
                 continue
         quoted = frame.speaker if frame else attribution

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from pipeline.events.actors import ActorMention
-from pipeline.events.clauses import is_complementizer
+from pipeline.events.clauses import Frame, is_complementizer
 from pipeline.events.lexicon import (
     Match,
     Token,
@@ -38,6 +38,9 @@ _PERCEPTION_REACH = 5  # شاهد + an object of up to three words + the present
 _ANTECEDENT_REACH = 6  # words before a relative pronoun where its antecedent is read
 _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
 _PERSONS = frozenset({dictionary_key("شخص")})  # persons counted, not an actor (actors.yaml)
+_BECAUSE = frozenset({dictionary_key("لأن")})  # a complementizer that gives a cause
+_IN = frozenset({"في", "وفي", "ففي"})  # في حال, في حالة: a case
+_ON = dictionary_key("على")  # تعليقا على: what a comment is about
 
 
 def sentence_evidence(tokens: Sequence[Token], places: Sequence[Match],
@@ -53,14 +56,16 @@ def sentence_evidence(tokens: Sequence[Token], places: Sequence[Match],
 
 
 def background(tokens: Sequence[Token], published: date | None) -> bool:
-    """The sentence mentions a trial, statistics, an anniversary, a tally
-    "since", or a year before publication (``background`` in verbs.yaml)."""
+    """The sentence mentions a trial, statistics, a toll, an anniversary, a
+    tally "since" (``background`` in verbs.yaml), a year before publication
+    or a year told relative to it (العام الماضي)."""
     background = verb_dictionary().grammar.background
-    return any(t.nominal & background or _earlier_year(t, published) for t in tokens)
+    return _past_years(tokens) or any(t.nominal & background or _earlier_year(t, published)
+                                      for t in tokens)
 
 
 def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: Sequence[Token],
-                evidence: int, is_background: bool, paired: bool) -> float:
+                evidence: int, is_background: bool, paired: bool, told: bool) -> float:
     """How much the sentence reads as a report of one incident (0 to 1).
 
     0 for a question, and when the violence is background to other news: in
@@ -75,14 +80,21 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     Otherwise the sentence's ``evidence`` adds up with both actors of the
     event identified (``paired``) and a second word of the same family (قتل
     ... في انفجار; protesters for protests), and is discounted for a long
-    sentence (commentary more than a report) and a verb in the present."""
+    sentence (commentary more than a report) and a verb in the present.
+    A protest ``told`` second-hand (:func:`secondhand`) is 0: annotators count
+    the protests the newspaper reports itself, not those a witness, an
+    official or a report describes; so is violence told second-hand in the
+    present (خبراء يقولون إن الميليشيات تستهدف المدنيين: what an actor is said
+    to do, a habit or a purpose, not an incident)."""
     protest = word.value.code[:2] == "14"
+    if told and (protest or _imperfect(word, tokens)):
+        return 0.0
     if _question(tokens) or (not protest and (is_background or _clause_background(word, tokens))):
         return 0.0
     if ((not protest or word.value.kind == "noun") and _subordinate(word, words, tokens)) or (
             protest and _describes_protesters(word, tokens)):
         return 0.0
-    if _alleged(word, tokens):
+    if _alleged(word, tokens) or _figurative(word, tokens):
         return 0.0
     if protest:
         grammar = verb_dictionary().grammar
@@ -102,6 +114,41 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     evidence -= sum(len(tokens) > limit for limit in _LONG_SENTENCES)
     evidence -= _imperfect(word, tokens)
     return _EVIDENCE_WEIGHT[max(0, min(evidence, len(_EVIDENCE_WEIGHT) - 1))]
+
+
+def _figurative(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A blow to someone (وجه ضربة للرئيس, ضربة قوية للاقتصاد): a noun of
+    ``blows`` followed by a dative, at most one word after it, is a figure of
+    speech. A real strike is air-borne (ضربة جوية, its own entry), falls on
+    its target (ضربات على, ضد) or has a place as its dative (ضربات لمواقع
+    المسلحين: ``strike_targets``, ``place_words``)."""
+    grammar = verb_dictionary().grammar
+    if not tokens[word.start].nominal & grammar.blows or word.end - word.start != 1:
+        return False
+    dative = next((t for t in tokens[word.end : word.end + 2]
+                   if t.norm.removeprefix("و").startswith("ل")), None)
+    places = grammar.strike_targets | grammar.place_words
+    return dative is not None and not dative.nominal & places
+
+
+def secondhand(word: Match[VerbEntry], tokens: Sequence[Token], frame: Frame | None) -> bool:
+    """The event word is the content of what someone says, finds or notes: in
+    a clause of reported speech (``frame``: قال شهود إن المتظاهرين, «...») or
+    after a complementizer (تبين أن, واللافت أن), except لأن ("because": a
+    cause, told as fact). A denied clause (نفت الشرطة أن يكون المتظاهرون
+    اعتصموا) is not: its event is coded, negated."""
+    if frame is not None:
+        return not frame.denied
+    return any(is_complementizer(t) and not t.nominal & _BECAUSE for t in tokens[: word.start])
+
+
+def _past_years(tokens: Sequence[Token]) -> bool:
+    """A year told relative to the publication (العام الماضي, السنوات الأربع
+    الماضية): one word may come between the year word and "past"."""
+    grammar = verb_dictionary().grammar
+    return any(t.nominal & grammar.past_words
+               and any(u.nominal & grammar.year_words for u in tokens[max(0, j - 2) : j])
+               for j, t in enumerate(tokens))
 
 
 def _clause_background(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
@@ -162,12 +209,16 @@ def _time_adverbial(tokens: Sequence[Token], j: int) -> bool:
 
 
 def _alleged(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
-    """An accusation, claim, confession, investigation, claim of responsibility
-    or condemnation earlier in the sentence (اتهم الجماعة بمحاولة اغتيال, يزعم
-    أن, التحقيق في الهجوم, أعلنت مسؤوليتها عن): the news is the claim, and
-    whether and how the incident took place is what it is about."""
-    allegations = verb_dictionary().grammar.allegations
-    return any((t.nominal | t.verbal) & allegations for t in tokens[: word.start])
+    """An accusation, claim, confession, investigation, claim of responsibility,
+    condemnation, memory or comment earlier in the sentence (اتهم الجماعة
+    بمحاولة اغتيال, يزعم أن, التحقيق في الهجوم, أعلنت مسؤوليتها عن, ويتذكر,
+    تعليقا على): the news is the claim, and whether and how the incident took
+    place is what it is about. A comment word counts only before على: alone
+    it also suspends and hangs (علقت أعمالها)."""
+    grammar = verb_dictionary().grammar
+    return any((t.nominal | t.verbal) & grammar.allegations
+               or ((t.nominal | t.verbal) & grammar.comments and tokens[j + 1].norm == _ON)
+               for j, t in enumerate(tokens[: word.start]))
 
 
 def _describes_protesters(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
@@ -223,13 +274,17 @@ def _question(tokens: Sequence[Token]) -> bool:
 
 def hypothetical(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """The future (سيقصف, سوف), a condition, an intention or a habit near the
-    event word: the text talks about the event, it does not report it."""
+    event word, or a case (في حال, في حالة, matched as whole words: ``cases``):
+    the text talks about the event, it does not report it."""
     head = tokens[word.start]
     if word.value.kind == "verb" and head.norm.removeprefix("و").removeprefix("ف").startswith(
             ("سي", "ست", "سن")) and not head.norm.startswith(("ست", "سن")):
         return True
-    window = [*tokens[max(0, word.start - 6) : word.start], *tokens[word.end : word.end + 3]]
-    return any(t.nominal & verb_dictionary().grammar.hypothetical for t in window)
+    grammar = verb_dictionary().grammar
+    start = max(0, word.start - 6)
+    window = [*range(start, word.start), *range(word.end, min(len(tokens), word.end + 3))]
+    return any(tokens[j].nominal & grammar.hypothetical or (
+        j > 0 and tokens[j].norm in grammar.cases and tokens[j - 1].norm in _IN) for j in window)
 
 
 def _earlier_year(token: Token, published: date | None) -> bool:

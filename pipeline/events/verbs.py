@@ -44,6 +44,7 @@ class Grammar:
     attribution: frozenset[str]
     complementizers: frozenset[str]
     negators: frozenset[str]
+    occurrences: frozenset[str]
     passive_support: frozenset[str]
     passive_only: frozenset[str]
     active_support: frozenset[str]
@@ -55,12 +56,18 @@ class Grammar:
     time_words: frozenset[str]
     place_words: frozenset[str]
     hypothetical: frozenset[str]
+    cases: frozenset[str]
     background: frozenset[str]
     clause_background: frozenset[str]
+    year_words: frozenset[str]
+    past_words: frozenset[str]
     allegations: frozenset[str]
+    comments: frozenset[str]
     subordinators: frozenset[str]
     consequences: frozenset[str]
     operations: frozenset[str]
+    blows: frozenset[str]
+    strike_targets: frozenset[str]
     perception: frozenset[str]
     protesters: frozenset[str]
     chants: frozenset[str]
@@ -122,6 +129,7 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         attribution=_keys(grammar_words["attribution"]),
         complementizers=_keys(grammar_words["complementizers"]),
         negators=_keys(grammar_words["negators"]),
+        occurrences=_keys(grammar_words["occurrences"]),
         passive_support=_keys(grammar_words["passive_support"]),
         passive_only=_keys(grammar_words["passive_only"]),
         active_support=_keys(grammar_words["active_support"]),
@@ -133,12 +141,18 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         time_words=_keys(grammar_words["time_words"]),
         place_words=_keys(grammar_words["place_words"]),
         hypothetical=_keys(grammar_words["hypothetical"]),
+        cases=_keys(grammar_words["cases"]),
         background=_keys(grammar_words["background"]),
         clause_background=_keys(grammar_words["clause_background"]),
+        year_words=_keys(grammar_words["year_words"]),
+        past_words=_keys(grammar_words["past_words"]),
         allegations=_keys(grammar_words["allegations"]),
+        comments=_keys(grammar_words["comments"]),
         subordinators=_keys(grammar_words["subordinators"]),
         consequences=_keys(grammar_words["consequences"]),
         operations=_keys(grammar_words["operations"]),
+        blows=_keys(grammar_words["blows"]),
+        strike_targets=_keys(grammar_words["strike_targets"]),
         perception=_keys(grammar_words["perception"]),
         protesters=_keys(grammar_words["protesters"]),
         chants=_keys(grammar_words["chants"]),
