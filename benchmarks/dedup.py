@@ -15,11 +15,18 @@ one batch per (day, source), through one DedupIndex: assign, commit. Reports
 articles/s and the process's memory; ``open`` then times opening that index
 in a fresh process, which is what every nightly task pays.
 
+Partition: one (day, source) partition of N articles decided in one call, as
+``process_pages`` does (``decide`` over streamed fingerprints, one verdict
+lookup per article, ``commit``), each size in a fresh process: seconds per
+step, and the memory the decision adds (peak RSS over the process before it,
+sampled, and the tracemalloc peak of Python objects, in a second pass).
+
     .venv/bin/python benchmarks/dedup.py quality
     .venv/bin/python benchmarks/dedup.py sweep
     .venv/bin/python benchmarks/dedup.py short
     .venv/bin/python benchmarks/dedup.py throughput [--limit N] [--index DIR] [--window DAYS]
     .venv/bin/python benchmarks/dedup.py open --index DIR
+    .venv/bin/python benchmarks/dedup.py partition [--sizes 500,5000]
 """
 
 from __future__ import annotations
@@ -27,15 +34,19 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import itertools
 import json
+import multiprocessing
 import random
 import re
 import resource
 import sys
 import tempfile
+import threading
 import time
+import tracemalloc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from itertools import combinations
@@ -47,7 +58,7 @@ from datasketch import LeanMinHash, MinHashLSH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.dedup import DedupIndex, DedupSettings, content_hash
+from pipeline.dedup import DedupIndex, DedupSettings, Fingerprint, content_hash, fingerprint
 from pipeline.dedup.signature import MINHASH_SCHEME, Signer, paragraph_keys
 from pipeline.records import Article
 
@@ -326,14 +337,105 @@ def cold_open(root: Path) -> None:
           f"peak {peak / 2**20:.0f} MiB")
 
 
+# --- one large partition -------------------------------------------------------------
+
+
+def partition_inputs(size: int, settings: DedupSettings) -> list[tuple[Article, Fingerprint]]:
+    """``size`` articles of one (day, source) partition from the full corpora with
+    their fingerprints (bodies dropped, as ``decide`` never sees them). Every
+    third one is a copy of an earlier article (its first paragraph cut, or
+    verbatim), so clusters and ties exist; a fifth have no publication time."""
+    rng = random.Random(size)
+    day = date(2026, 1, 1)
+    rows = []
+    for name in FULL:
+        with gzip.open(CORPUS / f"{name}.jsonl.gz", "rt", encoding="utf-8") as lines:
+            rows.extend(itertools.islice((json.loads(line).get("body") or "" for line in lines),
+                                         size - len(rows)))
+    inputs = []
+    for i, body in enumerate(rows):
+        if i % 3 == 2:
+            source = rows[rng.randrange(i)]
+            body = source.split("\n", 1)[-1] if i % 2 else source
+        hour = None if i % 5 == 0 else rng.randrange(24)
+        published = None if hour is None else datetime(2026, 1, 1, hour, tzinfo=UTC)
+        stub = article(f"p{i:06d}", "", day, "bench", published)
+        inputs.append((stub, fingerprint(body, settings)))
+    return inputs
+
+
+def _rss_peak_during(step: Callable[[], object]) -> tuple[float, int]:
+    """(seconds, peak RSS in bytes) of ``step``, RSS sampled every 2 ms."""
+    process, peak, done = psutil.Process(), [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss)
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.perf_counter()
+    step()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return seconds, max(peak[0], process.memory_info().rss)
+
+
+def measure_partition(size: int) -> None:
+    settings = DedupSettings()
+    inputs = partition_inputs(size, settings)
+    with tempfile.TemporaryDirectory() as root:
+        index = DedupIndex(f"{root}/timed", settings)
+        found: dict = {}
+
+        def decide_and_look_up() -> None:
+            verdicts = index.decide(iter(inputs))
+            found["verdicts"] = verdicts
+            found["duplicates"] = sum(
+                verdicts[(a.partition_date, a.source_id, a.article_id)].duplicate_of is not None
+                for a, _ in inputs)
+
+        before = psutil.Process().memory_info().rss
+        seconds, peak = _rss_peak_during(decide_and_look_up)
+        started = time.perf_counter()
+        index.commit(found.pop("verdicts").values())
+        commit_seconds = time.perf_counter() - started
+        # Python objects, on a fresh index: deciding again on this one would also
+        # count the stored index's first search since the commit grew it.
+        fresh = DedupIndex(f"{root}/traced", settings)
+        tracemalloc.start()
+        verdicts = fresh.decide(iter(inputs))
+        for a, _ in inputs:
+            verdicts[(a.partition_date, a.source_id, a.article_id)]
+        traced = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    print(f"{size:6d} articles ({found['duplicates']} duplicates): decide + lookups "
+          f"{seconds:.2f} s ({size / seconds:.0f} articles/s), commit {commit_seconds:.2f} s; "
+          f"memory added: RSS peak +{(peak - before) / 2**20:.1f} MiB, "
+          f"tracemalloc peak {traced / 2**20:.1f} MiB", flush=True)
+
+
+def partition(sizes: list[int]) -> None:
+    for size in sizes:
+        child = multiprocessing.get_context("spawn").Process(target=measure_partition,
+                                                             args=(size,))
+        child.start()
+        child.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("quality", "sweep", "short", "throughput", "open"))
+    parser.add_argument("part", choices=("quality", "sweep", "short", "throughput", "open",
+                                               "partition"))
     parser.add_argument("--limit", type=int, help="throughput: only the first N articles")
     parser.add_argument("--index", type=Path,
                         help="throughput: keep the index here; open: the index to open")
     parser.add_argument("--threshold", type=float, help="quality: override the threshold")
     parser.add_argument("--window", type=int, help="throughput: DedupSettings.window_days")
+    parser.add_argument("--sizes", default="500,5000",
+                        help="partition: articles per partition, comma-separated")
     args = parser.parse_args()
     if args.part == "quality":
         settings = DedupSettings()
@@ -347,6 +449,8 @@ def main() -> None:
         short_bodies()
     elif args.part == "throughput":
         throughput(args.limit, args.index, DedupSettings(window_days=args.window))
+    elif args.part == "partition":
+        partition([int(size) for size in args.sizes.split(",")])
     else:
         cold_open(args.index)
 

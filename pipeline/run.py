@@ -28,7 +28,7 @@ from pipeline.dedup import (
     DedupIndex,
     DedupSettings,
     Fingerprint,
-    Verdict,
+    Verdicts,
     article_key,
     fingerprint,
     fingerprint_keys,
@@ -95,12 +95,13 @@ class ProcessResult:
 
     # The source's boilerplate model after learning from this partition.
     boilerplate: BoilerplateModel | None
-    # The dedup answers given, for ``DedupIndex.commit`` once the rows are stored.
-    verdicts: list[Verdict]
+    # The dedup answers given (on local disk until committed), for
+    # ``DedupIndex.commit(verdicts.values())`` once the rows are stored.
+    verdicts: Verdicts
 
     @property
     def duplicates(self) -> int:
-        return sum(1 for verdict in self.verdicts if verdict.duplicate_of is not None)
+        return sum(1 for verdict in self.verdicts.values() if verdict.duplicate_of is not None)
 
 
 @dataclass
@@ -337,7 +338,7 @@ def process_pages(
             sink.add("events", events)
             if reject is not None:
                 sink.add("rejects", [reject])
-    return ProcessResult(model, list(verdicts.values()))
+    return ProcessResult(model, verdicts)
 
 
 def _fingerprinted(item: tuple[Article, list[str], bool],
@@ -401,28 +402,29 @@ def process_stage(
     learns the batch.
     """
     started = datetime.now(UTC)
-    dedup = DedupIndex(_join(state_dir(out), "dedup"))
     boilerplate = load_boilerplate(out, source.id)
-    with local_input(warc_path) as local_warc, PartitionWriters(out, day, source.id) as sink:
-        if rejects_path:
-            sink.add("rejects", _read_fetch_rejects(rejects_path))
-        pages: Iterator[RawPage | Reject] = iter_pages(local_warc, source.id, day)
-        result = process_pages(pages, day, dedup, boilerplate, sink=sink,
-                               workers=workers_from_env() if workers is None else workers)
-        counts = sink.counts
-        paths = {name: info.path for name, info in sink.publish().items()}
-    counts["duplicates"] = result.duplicates
+    # Closing the index frees its decision's temporary database, also when a check fails.
+    with DedupIndex(_join(state_dir(out), "dedup")) as dedup:
+        with local_input(warc_path) as local_warc, PartitionWriters(out, day, source.id) as sink:
+            if rejects_path:
+                sink.add("rejects", _read_fetch_rejects(rejects_path))
+            pages: Iterator[RawPage | Reject] = iter_pages(local_warc, source.id, day)
+            result = process_pages(pages, day, dedup, boilerplate, sink=sink,
+                                   workers=workers_from_env() if workers is None else workers)
+            counts = sink.counts
+            paths = {name: info.path for name, info in sink.publish().items()}
+        counts["duplicates"] = result.duplicates
 
-    reports = check_run(out, day, source.id, DATASETS)
-    failures = [message for report in reports for message in report.messages]
-    _record(out, "process", source.id, day, started, run_id, counts, failures)
-    for report in reports:
-        report.raise_for_failures()
-    # Naming the partition also clears its old signatures when it has no articles now.
-    stale = dedup.commit(result.verdicts, partitions=[(day, source.id)])
-    if result.boilerplate is not None and result.boilerplate is not boilerplate:
-        save_boilerplate(out, source.id, result.boilerplate)
-    return RunSummary(source.id, day, counts, paths, stale)
+        reports = check_run(out, day, source.id, DATASETS)
+        failures = [message for report in reports for message in report.messages]
+        _record(out, "process", source.id, day, started, run_id, counts, failures)
+        for report in reports:
+            report.raise_for_failures()
+        # Naming the partition also clears its old signatures when it has no articles now.
+        stale = dedup.commit(result.verdicts.values(), partitions=[(day, source.id)])
+        if result.boilerplate is not None and result.boilerplate is not boilerplate:
+            save_boilerplate(out, source.id, result.boilerplate)
+        return RunSummary(source.id, day, counts, paths, stale)
 
 
 MAX_SETTLE_ROUNDS = 3

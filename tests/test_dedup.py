@@ -209,6 +209,7 @@ def test_band_index_search_before_and_after_sorting() -> None:
     index = BandIndex(DedupSettings())
     originals = rng.integers(0, 2**32, size=(6000, 128), dtype=np.uint32)
     index.add(originals, np.full(6000, 200))
+    assert index.near(Sketch(originals[0], 200)).tolist() == [0]  # sorts the 6,000
     copies = originals[:10].copy()
     copies[:, ::10] = 0  # 13 of 128 values differ: estimated Jaccard 0.9
     copy_rows = index.add(copies, np.full(10, 200))

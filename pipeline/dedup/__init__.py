@@ -46,7 +46,7 @@ are looked for only that many days apart and only those partitions are loaded,
 so memory follows the window, not the archive (the rule above holds within it).
 """
 
-from pipeline.dedup.index import DedupIndex, Verdict, article_key
+from pipeline.dedup.index import DedupIndex, article_key
 from pipeline.dedup.signature import (
     DedupSettings,
     Fingerprint,
@@ -54,8 +54,9 @@ from pipeline.dedup.signature import (
     fingerprint,
     fingerprint_keys,
 )
+from pipeline.dedup.workspace import Verdict, Verdicts
 
 __all__ = [
-    "DedupIndex", "DedupSettings", "Fingerprint", "Verdict", "article_key", "content_hash",
-    "fingerprint", "fingerprint_keys",
+    "DedupIndex", "DedupSettings", "Fingerprint", "Verdict", "Verdicts", "article_key",
+    "content_hash", "fingerprint", "fingerprint_keys",
 ]
