@@ -288,9 +288,9 @@ def _qualifies(tokens: Sequence[Token], follow: int, adjective: ActorMention) ->
     (حالة التأهب بالأراضي الفلسطينية) it qualifies that noun."""
     if adjective.start == follow:
         return True
-    between = tokens[follow]
-    return (adjective.start == follow + 1 and between.norm.startswith("ال")
-            and between.norm.endswith(("يه", "ي")))
+    # An event noun that ends the sentence has nothing after it (follow == len).
+    return (adjective.start == follow + 1 and tokens[follow].norm.startswith("ال")
+            and tokens[follow].norm.endswith(("يه", "ي")))
 
 
 def _skip_quantities(tokens: Sequence[Token], i: int, actors: list[ActorMention]) -> int:

@@ -65,7 +65,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.8"
+CODER_VERSION = "akhbar-events-0.9"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -84,6 +84,8 @@ _PREPOSITIONS = ("ب", "ل", "ك")
 # Words from a verb to its required object, past a long subject (تبنى تنظيم ... مسؤولية).
 _OBJECT_REACH = 15
 _SUPPORT_REACH = 6  # support verb to event noun (قام مسلحون من داخل السيارة بإطلاق صواريخ)
+_CRITICISM = "111"  # an attack made of words (هاجم ... بقوله)
+_CRITICISM_REACH = 10
 # Agreeing, meeting, cooperating: a conjoined subject does it with itself.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 
@@ -122,7 +124,8 @@ def _code_sentence(
     if not tokens:
         return []
     mentions = resolve(find_actors(tokens, sentence, offset, published), tokens, memory)
-    words = [_reading(w, tokens) for w in verb_dictionary().index.find_all(tokens)
+    words = [_reading(_as_criticism(w, tokens), tokens)
+             for w in verb_dictionary().index.find_all(tokens)
              if not any(w.covers(m.start, m.end) for m in mentions) and _has_object(w, tokens)]
     # Reported speech is read even without event words: it names the speaker
     # that a later "وأضاف أن" refers to.
@@ -201,6 +204,22 @@ def _reading(word: Match[VerbEntry], tokens: Sequence[Token]) -> Match[VerbEntry
         entry = replace(word.value, kind="noun", confidence=word.value.confidence * factor)
         return replace(word, value=entry)
     return word
+
+
+def _as_criticism(word: Match[VerbEntry], tokens: Sequence[Token]) -> Match[VerbEntry]:
+    """An attack made of words (هاجمت الصين الولايات المتحدة بقولها, هاجم
+    الرئيس ... مشددا, أطلقت هجوما على سياسة ترمب) is criticism, 111: an
+    attack word (``attacks``) with the words or the policy it is made of
+    (``verbal_cues``) among the ten words after it. A definite attack
+    (لهذا الهجوم، ... معلقا بالقول) is one reported before, and stays."""
+    grammar = verb_dictionary().grammar
+    head = tokens[word.start]
+    if not (head.nominal | head.verbal) & grammar.attacks or has_article(head):
+        return word
+    after = [t for t in tokens[word.end :] if t.is_word][:_CRITICISM_REACH]
+    if not any(t.nominal & grammar.verbal_cues for t in after):
+        return word
+    return replace(word, value=replace(word.value, code=_CRITICISM))
 
 
 def _has_object(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

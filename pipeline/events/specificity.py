@@ -20,6 +20,7 @@ from pipeline.events.lexicon import (
     Token,
     dictionary_key,
     is_perfect,
+    nominal_forms,
     verb_key,
     without_conjunction,
 )
@@ -40,6 +41,8 @@ _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfe
 _PERSONS = frozenset({dictionary_key("شخص")})  # persons counted, not an actor (actors.yaml)
 _BECAUSE = frozenset({dictionary_key("لأن")})  # a complementizer that gives a cause
 _IN = frozenset({"في", "وفي", "ففي"})  # في حال, في حالة: a case
+_BEFORE = "قبل"  # قبل عامين: years ago
+_VSO_SUBJECT = 3  # words after a verb where its subject is read (تستهدف العقوبات الجديدة)
 _ON = dictionary_key("على")  # تعليقا على: what a comment is about
 
 
@@ -96,6 +99,8 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
         return 0.0
     if _alleged(word, tokens) or _figurative(word, tokens):
         return 0.0
+    if not protest and (_mishap(word, words, tokens) or _civil_aim(word, words, tokens)):
+        return 0.0
     if protest:
         grammar = verb_dictionary().grammar
         crowd = any(t.nominal & grammar.protesters for j, t in enumerate(tokens)
@@ -131,6 +136,51 @@ def _figurative(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     return dative is not None and not dative.nominal & places
 
 
+def _casualty(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """The event word only counts the dead or hurt (قتل, لقي مصرعه, أصيب):
+    it names no act, so what caused the harm must come from elsewhere."""
+    head = tokens[word.start]
+    return bool((head.nominal | head.verbal) & verb_dictionary().grammar.casualties)
+
+
+def _mishap(word: Match[VerbEntry], words: list[Match[VerbEntry]],
+            tokens: Sequence[Token]) -> bool:
+    """Casualties of an accident, a disaster, an illness or a match (لقي
+    عشرة مصرعهم في حادث انقلاب حافلة, أصيب اللاعب بكسر): a casualty word
+    (``casualties``) says someone was killed or hurt, not that someone did
+    it; with a mishap word (``mishaps``) in the sentence and no other word of
+    violence or protest (قتل عشرة في قصف, أصيب العشرات بحالات اختناق جراء
+    قنابل الغاز), nobody did. So with a whole war as the cause (``wars``:
+    خلفت الحرب عشرة آلاف قتيل): a toll, not an incident."""
+    if not _casualty(word, tokens):
+        return False
+    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not _casualty(w, tokens)
+           for w in words):
+        return False
+    grammar = verb_dictionary().grammar
+    if any(t.nominal & grammar.protesters for t in tokens):
+        return False  # أصيب ثلاثون متظاهرا بحالات اختناق: crowd control, not a mishap
+    # Nouns only: the verb forms of أداء ("performance") include داء.
+    return any(t.nominal & grammar.mishaps
+               or nominal_forms(t.norm, nisba=False) & grammar.wars for t in tokens)
+
+
+def _civil_aim(word: Match[VerbEntry], words: list[Match[VerbEntry]],
+               tokens: Sequence[Token]) -> bool:
+    """An audience or a market "targeted" (دورة تدريبية استهدفت منسوبي
+    الشركة, تستهدف العقوبات قطاع السيارات): an aim word (``aims``) after a
+    course, a programme or sanctions (``civil_aims``), or right before them
+    (the subject of a VSO verb), with no other word of violence in the
+    sentence."""
+    grammar = verb_dictionary().grammar
+    head = tokens[word.start]
+    if not (head.nominal | head.verbal) & grammar.aims or any(
+            w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words):
+        return False
+    subject = [*tokens[: word.start], *tokens[word.end : word.end + _VSO_SUBJECT]]
+    return any(t.nominal & grammar.civil_aims for t in subject)
+
+
 def secondhand(word: Match[VerbEntry], tokens: Sequence[Token], frame: Frame | None) -> bool:
     """The event word is the content of what someone says, finds or notes: in
     a clause of reported speech (``frame``: قال شهود إن المتظاهرين, «...») or
@@ -144,25 +194,42 @@ def secondhand(word: Match[VerbEntry], tokens: Sequence[Token], frame: Frame | N
 
 def _past_years(tokens: Sequence[Token]) -> bool:
     """A year told relative to the publication (العام الماضي, السنوات الأربع
-    الماضية): one word may come between the year word and "past"."""
+    الماضية; one word may come between the year word and "past"), or years
+    ago (قبل عامين, قبل نحو 17 عاما: two words may come between "before" and
+    the year word)."""
     grammar = verb_dictionary().grammar
-    return any(t.nominal & grammar.past_words
-               and any(u.nominal & grammar.year_words for u in tokens[max(0, j - 2) : j])
+    return any((t.nominal & grammar.past_words
+                and any(u.nominal & grammar.year_words for u in tokens[max(0, j - 2) : j]))
+               or (t.nominal & grammar.year_words
+                   and any(u.norm.removeprefix("و") == _BEFORE for u in tokens[max(0, j - 3) : j]))
                for j, t in enumerate(tokens))
 
 
 def _clause_background(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
-    """A tally or a record "since" a date, or an anniversary, in the event's
-    own clause (قتل خمسون منذ بداية العام, أعنف هجوم منذ الحرب): statistics or
-    history, not one incident. In another clause it only dates the sentence."""
-    words = verb_dictionary().grammar.clause_background
+    """A tally or a record "since" a date, an anniversary, or what has been
+    happening lately (:func:`_period`), in the event's own clause (قتل خمسون
+    منذ بداية العام, أعنف هجوم منذ الحرب): statistics or history, not one
+    incident. In another clause it only dates the sentence."""
+    grammar = verb_dictionary().grammar
     start = word.start
     while start > 0 and tokens[start - 1].text not in _STOPS:
         start -= 1
     end = word.end
     while end < len(tokens) and tokens[end].text not in _STOPS:
         end += 1
-    return any(t.nominal & words for t in tokens[start:end])
+    return any(t.nominal & grammar.clause_background for t in tokens[start:end]) or _period(
+        tokens[start:end])
+
+
+def _period(clause: Sequence[Token]) -> bool:
+    """What has been happening lately (في الأسابيع الأخيرة, في الشهور
+    الأخيرة, في الآونة الأخيرة): a habit or a tally, not one incident. One
+    word may come between the period and "last". "Past" (خلال الأسابيع
+    الأربعة الماضية) is not read: annotators accept such tallies."""
+    grammar = verb_dictionary().grammar
+    return any(t.nominal & grammar.recent_words
+               and any(u.nominal & grammar.periods for u in clause[max(0, j - 2) : j])
+               for j, t in enumerate(clause))
 
 
 def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
@@ -274,7 +341,8 @@ def _question(tokens: Sequence[Token]) -> bool:
 
 def hypothetical(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """The future (سيقصف, سوف), a condition, an intention or a habit near the
-    event word, or a case (في حال, في حالة, matched as whole words: ``cases``):
+    event word, a case (في حال, في حالة) or a purpose (بهدف, لتنفيذ; both
+    matched as whole words: ``cases``, ``purposes``):
     the text talks about the event, it does not report it."""
     head = tokens[word.start]
     if word.value.kind == "verb" and head.norm.removeprefix("و").removeprefix("ف").startswith(
@@ -283,8 +351,10 @@ def hypothetical(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     grammar = verb_dictionary().grammar
     start = max(0, word.start - 6)
     window = [*range(start, word.start), *range(word.end, min(len(tokens), word.end + 3))]
-    return any(tokens[j].nominal & grammar.hypothetical or (
-        j > 0 and tokens[j].norm in grammar.cases and tokens[j - 1].norm in _IN) for j in window)
+    return any(tokens[j].nominal & grammar.hypothetical
+               or tokens[j].norm.removeprefix("و") in grammar.purposes
+               or (j > 0 and tokens[j].norm in grammar.cases and tokens[j - 1].norm in _IN)
+               for j in window)
 
 
 def _earlier_year(token: Token, published: date | None) -> bool:

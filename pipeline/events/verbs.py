@@ -57,10 +57,13 @@ class Grammar:
     place_words: frozenset[str]
     hypothetical: frozenset[str]
     cases: frozenset[str]
+    purposes: frozenset[str]
     background: frozenset[str]
     clause_background: frozenset[str]
     year_words: frozenset[str]
     past_words: frozenset[str]
+    periods: frozenset[str]
+    recent_words: frozenset[str]
     allegations: frozenset[str]
     comments: frozenset[str]
     subordinators: frozenset[str]
@@ -71,6 +74,13 @@ class Grammar:
     perception: frozenset[str]
     protesters: frozenset[str]
     chants: frozenset[str]
+    casualties: frozenset[str]
+    aims: frozenset[str]
+    civil_aims: frozenset[str]
+    attacks: frozenset[str]
+    verbal_cues: frozenset[str]
+    mishaps: frozenset[str]
+    wars: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -142,10 +152,13 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         place_words=_keys(grammar_words["place_words"]),
         hypothetical=_keys(grammar_words["hypothetical"]),
         cases=_keys(grammar_words["cases"]),
+        purposes=_keys(grammar_words["purposes"]),
         background=_keys(grammar_words["background"]),
         clause_background=_keys(grammar_words["clause_background"]),
         year_words=_keys(grammar_words["year_words"]),
         past_words=_keys(grammar_words["past_words"]),
+        periods=_keys(grammar_words["periods"]),
+        recent_words=_keys(grammar_words["recent_words"]),
         allegations=_keys(grammar_words["allegations"]),
         comments=_keys(grammar_words["comments"]),
         subordinators=_keys(grammar_words["subordinators"]),
@@ -156,4 +169,11 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         perception=_keys(grammar_words["perception"]),
         protesters=_keys(grammar_words["protesters"]),
         chants=_keys(grammar_words["chants"]),
+        casualties=_keys(grammar_words["casualties"]),
+        aims=_keys(grammar_words["aims"]),
+        civil_aims=_keys(grammar_words["civil_aims"]),
+        attacks=_keys(grammar_words["attacks"]),
+        verbal_cues=_keys(grammar_words["verbal_cues"]),
+        mishaps=_keys(grammar_words["mishaps"]),
+        wars=_keys(grammar_words["wars"]),
     )
