@@ -65,13 +65,14 @@ from pipeline.schemas import SCHEMA_VERSION, SCHEMAS, SORT_KEYS, SchemaError, to
 
 PART_FILE = "part-0.parquet"
 STAGING_DIR = "_staging"
-# Row groups of up to 4 MiB of uncompressed data (about a thousand articles).
+# Row groups of up to 2 MiB of uncompressed data (about 500 articles).
 # This bounds what a writer holds (a row group is built, then sorted, in memory
-# before it is written) whatever the size of the partition: 16 MiB made a 5,000
-# page partition's peak memory 20 MiB higher (benchmarks/throughput.py --growth).
-# It is still large enough for efficient scans, and a typical (date, source)
-# partition's articles are one or two row groups.
-ROW_GROUP_BYTES = 4 * 2**20
+# before it is written, for each of the four datasets at once) whatever the size
+# of the partition. benchmarks/throughput.py --growth, peak RSS for 500 and
+# 5,000 pages: 279 -> 315 MiB with 4 MiB, 279 -> 301 with 2 MiB, 275 -> 294 with
+# 1 MiB; benchmarks/storage.py on a 30,000-article partition: 2 MiB files are
+# ~2% larger and read ~7% slower than 4 MiB ones, 1 MiB ones 5% and 15%.
+ROW_GROUP_BYTES = 2 * 2**20
 LOCK_TIMEOUT_SECONDS = 600.0
 READ_ATTEMPTS = 5
 PARTITIONING_SCHEMA = pa.schema([("date", pa.date32()), ("source", pa.string())])

@@ -20,11 +20,10 @@ import pyarrow as pa
 
 from pipeline.dedup.lsh import BandIndex
 from pipeline.dedup.signature import DedupSettings, Fingerprint, Sketch, fingerprint
-from pipeline.dedup.store import SIGNATURES, SignatureStore
+from pipeline.dedup.store import SignatureStore
 from pipeline.dedup.workspace import (
     CHUNK,
     EMPTY_HASH,
-    PARTITIONED_SIGNATURES,
     Entry,
     EntryKey,
     PartitionKey,
@@ -134,13 +133,26 @@ class DedupIndex:
         self._pending: Workspace | None = None  # the last decide's batch, until commit
         self._stale: set[PartitionKey] = set()
         self._loaded: tuple[date, date] | None = None  # span of partition dates in memory
+        # Committed partitions within that span, read back from the store only when
+        # the index is used again: a run that commits and closes never holds them.
+        self._unloaded: set[PartitionKey] = set()
         if self.settings.window_days is None:
             self._load(date.min, date.max)
             self._loaded = (date.min, date.max)
 
     def __len__(self) -> int:
         """Signatures in memory: all of them, or those loaded for the window so far."""
+        self._reload()
         return len(self._index.entries)
+
+    def _reload(self) -> None:
+        """Read back the partitions committed since the index was last used."""
+        for day, source_id in sorted(self._unloaded):
+            if self._loaded is not None and self._loaded[0] <= day <= self._loaded[1]:
+                table = self._store.read_partition(day, source_id)
+                if table is not None:
+                    self._add_table(table)
+        self._unloaded = set()
 
     def close(self) -> None:
         """Delete the temporary database of an uncommitted batch, if any."""
@@ -250,6 +262,7 @@ class DedupIndex:
             log.warning("dedup: %d article(s) repeat an article_id of the same partition",
                         repeats)
         batch_partitions = batch.partitions()
+        self._reload()  # before the span grows: a newly loaded range reads them anyway
         self._ensure_loaded({day for day, _ in batch_partitions})
         stale: set[PartitionKey] = set()
         reopened: set[str] = set()
@@ -299,11 +312,9 @@ class DedupIndex:
             self._store.write_settings(self.settings)
             self._settings_stored = True
         for partition in groups:
-            table = (PARTITIONED_SIGNATURES.empty_table() if batch is None
-                     else batch.signatures(partition))
-            self._store.replace(*partition, table.select(SIGNATURES.names))
+            self._store.replace(*partition, () if batch is None else batch.signatures(partition))
             self._index.remove_partition(partition)
-            self._add_table(table)
+            self._unloaded.add(partition)
         stale = sorted(self._stale - set(groups))
         self.close()
         self._stale = set()

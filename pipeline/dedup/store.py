@@ -15,7 +15,7 @@ server-side copy on object stores), the same guarantee the datasets get from
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import pyarrow as pa
@@ -69,19 +69,28 @@ class SignatureStore:
         ``date`` and ``source`` columns from the path, ``READ_FILES`` files at a
         time: the caller converts each table before the next is read, which
         keeps the peak memory of opening a large index down."""
-        schema = pa.schema(list(SIGNATURES) + list(PARTITIONING_SCHEMA))
         files = self._files(first, last)
         for start in range(0, len(files), READ_FILES):
-            factory = ds.FileSystemDatasetFactory(
-                self.fs,
-                files[start : start + READ_FILES],
-                ds.ParquetFileFormat(),
-                ds.FileSystemFactoryOptions(
-                    partition_base_dir=self.root,
-                    partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
-                ),
-            )
-            yield factory.finish(schema).to_table()
+            yield self._table(files[start : start + READ_FILES])
+
+    def read_partition(self, day: date, source_id: str) -> pa.Table | None:
+        """One partition's signatures (with ``date`` and ``source``), if it has any."""
+        path = f"{self._partition_dir(day, source_id)}/{SIGNATURES_FILE}"
+        if self.fs.get_file_info(path).type != pafs.FileType.File:
+            return None
+        return self._table([path])
+
+    def _table(self, files: list[str]) -> pa.Table:
+        factory = ds.FileSystemDatasetFactory(
+            self.fs,
+            files,
+            ds.ParquetFileFormat(),
+            ds.FileSystemFactoryOptions(
+                partition_base_dir=self.root,
+                partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
+            ),
+        )
+        return factory.finish(pa.schema(list(SIGNATURES) + list(PARTITIONING_SCHEMA))).to_table()
 
     def _files(self, first: date, last: date) -> list[str]:
         """Signature files under the date directories in range; the others are not
@@ -108,22 +117,41 @@ class SignatureStore:
                 )
         return sorted(files)
 
-    def replace(self, day: date, source_id: str, table: pa.Table) -> None:
-        """Make ``table`` the partition's signatures; an empty table removes the file."""
+    def replace(self, day: date, source_id: str, batches: Iterable[pa.RecordBatch]) -> None:
+        """Make ``batches`` (rows of :data:`SIGNATURES`, maybe with more columns) the
+        partition's signatures; none at all removes the file. They are written
+        to the staged file as they come, so a large partition is never one
+        table in memory."""
         final = f"{self._partition_dir(day, source_id)}/{SIGNATURES_FILE}"
-        if table.num_rows == 0:
-            if self.fs.get_file_info(final).type == pafs.FileType.File:
-                self.fs.delete_file(final)
-            return
-        sink = pa.BufferOutputStream()
-        pq.write_table(table.cast(SIGNATURES), sink, compression="zstd")
-        self._publish(final, sink.getvalue().to_pybytes())
-
-    def _publish(self, final: str, payload: bytes) -> None:
         staged = f"{self.root}/{STAGING_DIR}/{uuid.uuid4().hex}.tmp"
         if isinstance(self.fs, pafs.LocalFileSystem):  # object stores have no directories
             self.fs.create_dir(f"{self.root}/{STAGING_DIR}", recursive=True)
-            self.fs.create_dir(final.rsplit("/", 1)[0], recursive=True)
+        rows = 0
+        try:
+            with self.fs.open_output_stream(staged) as out, \
+                    pq.ParquetWriter(out, SIGNATURES, compression="zstd") as writer:
+                for batch in batches:
+                    rows += batch.num_rows
+                    writer.write_batch(batch.select(SIGNATURES.names).cast(SIGNATURES))
+            if rows:
+                self._move(staged, final)
+                return
+        except BaseException:
+            self.fs.delete_file(staged)
+            raise
+        self.fs.delete_file(staged)
+        if self.fs.get_file_info(final).type == pafs.FileType.File:
+            self.fs.delete_file(final)
+
+    def _publish(self, final: str, payload: bytes) -> None:
+        staged = f"{self.root}/{STAGING_DIR}/{uuid.uuid4().hex}.tmp"
+        if isinstance(self.fs, pafs.LocalFileSystem):
+            self.fs.create_dir(f"{self.root}/{STAGING_DIR}", recursive=True)
         with self.fs.open_output_stream(staged) as out:
             out.write(payload)
+        self._move(staged, final)
+
+    def _move(self, staged: str, final: str) -> None:
+        if isinstance(self.fs, pafs.LocalFileSystem):
+            self.fs.create_dir(final.rsplit("/", 1)[0], recursive=True)
         self.fs.move(staged, final)

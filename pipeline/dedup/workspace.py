@@ -351,25 +351,23 @@ class Workspace:
             f"SELECT a.day, a.source FROM article a WHERE a.chosen ORDER BY {_RANK_ORDER}")
         return [(date.fromordinal(day), source) for day, source in dict.fromkeys(found)]
 
-    def signatures(self, partition: PartitionKey) -> pa.Table:
+    def signatures(self, partition: PartitionKey) -> Iterator[pa.RecordBatch]:
         """The chosen articles of ``partition`` as rows of the signature store
-        (:data:`PARTITIONED_SIGNATURES`), in rank order."""
+        (:data:`PARTITIONED_SIGNATURES`), in rank order, ``CHUNK`` at a time."""
         day, source_id = partition
         cursor = self._db.execute(
             "SELECT a.article_id, a.published, a.content_hash, a.canonical_id, s.minhash, "
             f"s.shingles FROM article a LEFT JOIN sketch s USING (seq) WHERE a.chosen "
             f"AND a.day = ? AND a.source = ? ORDER BY {_RANK_ORDER}",
             (day.toordinal(), source_id))
-        batches = []
         while rows := cursor.fetchmany(CHUNK):
             columns = list(zip(*rows, strict=True))
             columns.append([day.toordinal() - _EPOCH_DAY] * len(rows))  # date32: days
             columns.append([source_id] * len(rows))
-            batches.append(pa.record_batch(
+            yield pa.record_batch(
                 [pa.array(values, field.type)
                  for values, field in zip(columns, PARTITIONED_SIGNATURES, strict=True)],
-                schema=PARTITIONED_SIGNATURES))
-        return pa.Table.from_batches(batches, schema=PARTITIONED_SIGNATURES)
+                schema=PARTITIONED_SIGNATURES)
 
     def _sketch(self, minhash: bytes | None, shingles: int | None) -> Sketch | None:
         if minhash is None or shingles is None:
