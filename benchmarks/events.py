@@ -11,6 +11,10 @@ the dictionaries):
 * coding (``gold_sentences.dev.jsonl``): accuracy of the category and of the
   source/target (country, sector) of the most confident event of the right
   family, against the noisy single gold event of each sentence;
+* spread: how far detection F1 moves with the sample (tune F1 on five folds
+  of its documents, and a 95% interval from resampling documents); the dev
+  sets are small (33 held-out ASSAULT "yes" sentences), so a change worth
+  less than that spread is not shown to generalise;
 * speed: articles and sentences per second over ``corpus/articles.jsonl``.
 
 Usage: .venv/bin/python benchmarks/events.py [--data ../shared/data] [--articles 500]
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import time
 import zlib
@@ -36,6 +41,7 @@ from pipeline.segment import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 
+BOOTSTRAP_SAMPLES = 1000
 STRICT = 0.7  # a stricter confidence filter a user may apply on top of the shipped one
 ROOTS = {"ASSAULT": {"18", "19", "20"}, "PROTEST": {"14"}}
 _ROLES = (
@@ -86,20 +92,41 @@ def country_sector(code: str | None) -> tuple[str, str]:
     return country, sector
 
 
+def fold_of(document_id: str, folds: int = 5) -> int:
+    """A fold of the tune split, independent of the split's own hash."""
+    return zlib.adler32(document_id.encode()) % folds
+
+
+# One scored sentence: (event type, split, document, gold label, coder found an event).
+Outcome = tuple[str, str, str, str, bool]
+
+
 def _rate(counts: Counter, label: str) -> float:
     """Share of the sentences with ``label`` where the coder found an event."""
     return counts[(label, True)] / max(1, counts[(label, True)] + counts[(label, False)])
 
 
-def detection(path: Path) -> None:
+def f1(outcomes: list[Outcome]) -> float:
+    """Detection F1 of the outcomes ("yes" is positive, both kinds of "no" negative)."""
+    tp = sum(1 for *_, label, found in outcomes if found and label == "yes")
+    fp = sum(1 for *_, label, found in outcomes if found and label != "yes")
+    fn = sum(1 for *_, label, found in outcomes if not found and label == "yes")
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def detection(path: Path) -> list[Outcome]:
+    """Print the detection table; return the plain coder's outcome per sentence."""
     counts: dict[tuple[str, str], Counter] = {}
+    outcomes: list[Outcome] = []
     for row in read_jsonl(path):
         if row["label"] == "ambiguous":
             continue
-        split = split_of(document_of(row["id"]))
+        document = document_of(row["id"])
+        split = split_of(document)
         found = [e for e in events_of(row["text"], published_of(row["id"]))
                  if e.root_code in ROOTS[row["event_type"]] and not e.negated]
         counts.setdefault((row["event_type"], split), Counter())[(row["label"], bool(found))] += 1
+        outcomes.append((row["event_type"], split, document, row["label"], bool(found)))
         confident = any(e.confidence >= STRICT for e in found)
         strict = counts.setdefault((row["event_type"], f"{split}/c{STRICT}"), Counter())
         strict[(row["label"], confident)] += 1
@@ -123,6 +150,37 @@ def detection(path: Path) -> None:
         n = sum(c.values())
         print(f"{event_type:8} {split:13} {n:5d} {p:6.3f} {r:6.3f} {f1:6.3f} "
               f"{diff:8.3f} {easy:8.3f}")
+    return outcomes
+
+
+def spread(outcomes: list[Outcome]) -> None:
+    """Print tune F1 per fold of documents and a bootstrap interval of F1 per split.
+
+    Documents, not sentences, are resampled: sentences of one article share
+    their wording and their annotators, so they are not independent.
+    """
+    print(f"== spread of detection F1 (tune: five folds of its documents; 95% interval: "
+          f"{BOOTSTRAP_SAMPLES} resamples of documents, seed 0) ==")
+    groups: dict[tuple[str, str], dict[str, list[Outcome]]] = {}
+    for outcome in outcomes:
+        event_type, split, document = outcome[:3]
+        groups.setdefault((event_type, split), {}).setdefault(document, []).append(outcome)
+    rng = random.Random(0)
+    for (event_type, split), documents in sorted(groups.items()):
+        names = sorted(documents)
+        samples = sorted(
+            f1([o for name in rng.choices(names, k=len(names)) for o in documents[name]])
+            for _ in range(BOOTSTRAP_SAMPLES)
+        )
+        low = samples[int(0.025 * BOOTSTRAP_SAMPLES)]
+        high = samples[int(0.975 * BOOTSTRAP_SAMPLES) - 1]
+        line = (f"{event_type:8} {split:9} F1 {f1([o for d in names for o in documents[d]]):.3f}"
+                f"  95% interval {low:.3f} - {high:.3f}")
+        if split == "tune":
+            folds = [f1([o for d in names if fold_of(d) == k for o in documents[d]])
+                     for k in range(5)]
+            line += "  folds " + " ".join(f"{value:.3f}" for value in folds)
+        print(line)
 
 
 def coding(path: Path) -> None:
@@ -192,7 +250,7 @@ def main() -> None:
                         default=ROOT.parent / "shared" / "data")
     parser.add_argument("--articles", type=int, default=300, help="articles timed (0: skip)")
     args = parser.parse_args()
-    detection(args.data / "events" / "detection.dev.jsonl")
+    spread(detection(args.data / "events" / "detection.dev.jsonl"))
     coding(args.data / "events" / "gold_sentences.dev.jsonl")
     if args.articles:
         speed(args.data / "corpus" / "articles.jsonl", args.articles)

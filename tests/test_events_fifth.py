@@ -179,3 +179,17 @@ def test_sentences_of_one_web_document_share_a_split():
     assert benchmark.document_of("AAW_ARB_20070101.0001-12") == "AAW_ARB_20070101.0001"
     assert benchmark.document_of("9f3ab0c1d2_3") == benchmark.document_of("9f3ab0c1d2_41")
     assert benchmark.document_of("Some Paper (Arabic)") == "Some Paper (Arabic)"
+
+
+def test_benchmark_f1_counts_both_kinds_of_no_as_negatives():
+    benchmark = _benchmark()
+    outcomes = [
+        ("ASSAULT", "tune", "d1", "yes", True),
+        ("ASSAULT", "tune", "d1", "yes", True),
+        ("ASSAULT", "tune", "d2", "yes", False),  # a miss
+        ("ASSAULT", "tune", "d2", "difficult no", True),  # a false positive
+        ("ASSAULT", "tune", "d3", "easy no", False),
+    ]
+    # P = 2/3, R = 2/3
+    assert abs(benchmark.f1(outcomes) - 2 / 3) < 1e-9
+    assert benchmark.f1([("ASSAULT", "tune", "d3", "easy no", True)]) == 0.0
