@@ -101,8 +101,3 @@ def line_keys(text: str) -> list[tuple[str, str]]:
     in order: computed once per article and shared by the boilerplate learner and
     the duplicate fingerprint, which both work line by line."""
     return [(key, raw.strip()) for raw in text.split("\n") if (key := matching_key(raw))]
-
-
-def nfc(text: str) -> str:
-    """Canonical composition, so that stored text compares byte-wise."""
-    return unicodedata.normalize("NFC", text)
