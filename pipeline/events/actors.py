@@ -19,10 +19,17 @@ from importlib import resources
 
 import yaml
 
-from pipeline.events.lexicon import PhraseIndex, Token, dictionary_key
+from pipeline.events.lexicon import (
+    PhraseIndex,
+    Token,
+    compiled_before_tokens,
+    dictionary_key,
+    lookup_keys,
+    nominal_forms,
+)
 
 # Words after which a country or city is where something happened, not who did it.
-_LOCATIVES = frozenset(
+_LOCATIVES = lookup_keys(
     dictionary_key(w)
     for w in (
         "في", "داخل", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "وسط", "أنحاء",
@@ -32,13 +39,13 @@ _LOCATIVES = frozenset(
     )
 )
 # Words after which an institution is a place (أمام الجامعة, في المستشفى).
-_PLACE_PREPOSITIONS = frozenset(
+_PLACE_PREPOSITIONS = lookup_keys(
     dictionary_key(w) for w in ("في", "أمام", "داخل", "قرب", "عند", "خارج", "وسط", "مقر", "محيط")
 )
-_IN = frozenset({dictionary_key("في")})
+_IN = lookup_keys({dictionary_key("في")})
 _MEMBER_OF = frozenset({"من", "في"})
 _MEMBER_ROLES = frozenset({"UAF", "REB"})  # generic fighters, not soldiers of a state
-_FEMININE_PLACES = frozenset(dictionary_key(w) for w in ("محافظة", "مديرية"))
+_FEMININE_PLACES = lookup_keys(dictionary_key(w) for w in ("محافظة", "مديرية"))
 _PEOPLE_PLURALS = ("يون", "يين")
 _MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
 
@@ -110,6 +117,7 @@ def _add_all(index: PhraseIndex[ActorEntry], phrases: Sequence[str], entry: Acto
         index.add(phrase, entry)
 
 
+@compiled_before_tokens
 @cache
 def actor_dictionary() -> ActorDictionary:
     """Compile ``actors.yaml`` once per process."""
@@ -138,9 +146,16 @@ def actor_dictionary() -> ActorDictionary:
     return ActorDictionary(index, people)
 
 
+@cache
+def _head_key(phrase: str) -> str:
+    """The key of a dictionary phrase's first word, cached: each mention of an
+    actor needs it several times, and the same few phrases match again and again."""
+    return dictionary_key(phrase.split()[0])
+
+
 def _is_conjoined(token: Token, phrase: str) -> bool:
     """``والولايات``, ``ووزارة``: the conjunction و, not a word's own first letter."""
-    key = dictionary_key(phrase.split()[0])
+    key = _head_key(phrase)
     return token.norm.startswith("و") and not token.norm.startswith((key, "ال" + key))
 
 
@@ -152,7 +167,7 @@ def _is_locative(tokens: Sequence[Token], start: int, kind: str, phrase: str) ->
     if kind not in {"country", "capital"}:
         return bool(previous & _PLACE_PREPOSITIONS)
     token = tokens[start]
-    own_b = dictionary_key(phrase.split()[0]).startswith("ب")  # بغداد, بيروت: not "in"
+    own_b = _head_key(phrase).startswith("ب")  # بغداد, بيروت: not "in"
     if (token.norm.startswith(("ب", "وب", "فب")) and not token.norm.startswith("بال")
             and not (own_b and token.norm.startswith(("ب", "و", "ف"))
                      and not token.norm.startswith(("بب", "وبب", "فبب")))):
@@ -165,7 +180,7 @@ def _mention(tokens: Sequence[Token], sentence: str, offset: int, start: int, en
     text = sentence[tokens[start].start - offset : tokens[end - 1].end - offset]
     mention = ActorMention(
         start, end, text, entry.kind, country=entry.country, role=entry.role,
-        fixed_code=entry.code_on(day), head=dictionary_key(phrase.split()[0]),
+        fixed_code=entry.code_on(day), head=_head_key(phrase),
         anaphor_head=entry.head, pair_of=entry.pair_of,
         conjoined=_is_conjoined(tokens[start], phrase),
         matched=[f"actor:{phrase}"],
@@ -181,7 +196,7 @@ def _feminine_place(tokens: Sequence[Token], start: int, phrase: str) -> bool:
     (``أمام مبنى المحافظة``) the governorate is an institution and stays one."""
     token = tokens[start]
     if not (token.nominal & _FEMININE_PLACES
-            and dictionary_key(phrase.split()[0]) + "ه" in _FEMININE_PLACES):
+            and _head_key(phrase) + "ه" in _FEMININE_PLACES):
         return False
     norm = token.norm.removeprefix("و").removeprefix("ف")
     return norm.startswith("ب") or (start > 0 and bool(tokens[start - 1].nominal & _IN))
@@ -221,7 +236,9 @@ def _names_people(token: Token, matched: str) -> bool:
     adjective = dictionary_key(matched.removeprefix("actor:"))
     if not adjective.endswith("ي"):
         return True  # a listed broken plural: روس, أتراك
-    return any(form.endswith(_PEOPLE_PLURALS) for form in token.nominal if adjective in form)
+    # Every form, not only those of the lookup vocabulary that the token keeps.
+    return any(form.endswith(_PEOPLE_PLURALS) for form in nominal_forms(token.norm)
+               if adjective in form)
 
 
 def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],

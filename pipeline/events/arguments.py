@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds
-from pipeline.events.lexicon import Match, Token, dictionary_key, verb_key
+from pipeline.events.lexicon import Match, Token, dictionary_key, lookup_keys, verb_key
 from pipeline.events.verbs import VerbEntry, verb_dictionary
 
 _ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
@@ -29,18 +29,18 @@ _PLURAL_ENDINGS = ("ون", "وا")
 _HANDS = frozenset({"يد", "ايدي"})  # على يد, على أيدي: "at the hands of"
 _BY_FIRE = frozenset({"برصاص", "بنيران", "بايدي", "بيد"})
 # A protest held in front of an institution addresses it (أمام السفارة, خارج مقر الحكومة).
-_FACING = frozenset(dictionary_key(w) for w in ("أمام", "خارج", "محيط", "حول"))
+_FACING = lookup_keys(dictionary_key(w) for w in ("أمام", "خارج", "محيط", "حول"))
 # احتجاجا على زيارة بوش, تنديدا ب: what the protest is against, a word or two on.
-_PROTEST_PURPOSE = frozenset(dictionary_key(w) for w in ("احتجاج", "احتجاجا", "تنديد", "تنديدا"))
-_AGAINST = frozenset(dictionary_key(w) for w in ("على", "ضد"))
+_PROTEST_PURPOSE = lookup_keys(dictionary_key(w) for w in ("احتجاج", "احتجاجا", "تنديد", "تنديدا"))
+_AGAINST = lookup_keys(dictionary_key(w) for w in ("على", "ضد"))
 _AGAINST_REACH = 3
 # شعارات ضد الحكومة, هتافات مناهضة لبوش, للتنديد بإعدام ..., للمطالبة بإقالة ...:
 # what a protest is against, named anywhere in its sentence.
-_OPPOSING = frozenset(dictionary_key(w) for w in ("ضد", "مناهض", "مضاد", "تنديد", "مطالبة"))
-_PREMISES = frozenset(dictionary_key(w) for w in ("مقر", "مبنى"))
+_OPPOSING = lookup_keys(dictionary_key(w) for w in ("ضد", "مناهض", "مضاد", "تنديد", "مطالبة"))
+_PREMISES = lookup_keys(dictionary_key(w) for w in ("مقر", "مبنى"))
 _ADDRESSEE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PTY", "BUS", "MED"})
 # Words after a verb that are not its object (قتل أيضا, أصيب آخرون).
-_NOT_OBJECTS = frozenset(dictionary_key(w) for w in ("أيضا", "آخر", "أخرى", "جميعا"))
+_NOT_OBJECTS = lookup_keys(dictionary_key(w) for w in ("أيضا", "آخر", "أخرى", "جميعا"))
 # Prepositions after a verb: what follows is not its direct object.
 _FUNCTION_WORDS = frozenset({"في", "من", "علي", "الي", "عن", "خلال", "اثناء", "داخل", "قرب", "امام",
                              "عند", "مع", "اثر", "جراء", "حين", "منذ"})

@@ -15,7 +15,7 @@ from functools import cache
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.coreference import Memory
-from pipeline.events.lexicon import Match, Token
+from pipeline.events.lexicon import Match, Token, lookup_keys
 from pipeline.events.verbs import VerbEntry, verb_dictionary
 
 WINDOW = 7  # tokens searched on each side of an event word for its actors
@@ -24,7 +24,7 @@ PRONOUN_SUFFIXES = ("", "ه", "ها", "هم", "هما", "نا", "ني")
 DENIAL_CODE = "016"
 _HARD_STOPS = frozenset({".", "؛", ";", ":", "!", "?", "؟"})
 _QUOTED_NAME = 3  # words between quotes that make a name rather than a quotation
-_KANA = frozenset({"كان", "كون"})  # تكون, يكون: verb forms of "to be"
+_KANA = lookup_keys({"كان", "كون"})  # تكون, يكون: verb forms of "to be"
 
 
 @dataclass

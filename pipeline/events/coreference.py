@@ -150,8 +150,11 @@ def _name_mentions(tokens: Sequence[Token], mentions: list[ActorMention],
                    memory: Memory) -> list[ActorMention]:
     """Mentions of the people the article has named so far (وقال كارتر)."""
     found: list[ActorMention] = []
+    names = memory.names
+    if not names:  # most articles name nobody after a role
+        return found
     for i, token in enumerate(tokens):
-        known = memory.names.get(token.norm) or memory.names.get(token.norm.removeprefix("و"))
+        known = names.get(token.norm) or names.get(token.norm.removeprefix("و"))
         if known and not inside(i, mentions) and not inside(i, found):
             found.append(replace(known, start=i, end=i + 1, text=token.text, kind="name",
                                  conjoined=False, locative=False, modifier=False,

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-from pipeline.events.lexicon import Match, PhraseIndex, Token
+from pipeline.events.lexicon import Match, PhraseIndex, Token, compiled_before_tokens
 from pipeline.records import Location
 
 # More specific places win over the country that contains them.
 _SPECIFICITY = {"crossing": 4, "city": 3, "capital": 3, "region": 2, "country": 1}
 
 
+@compiled_before_tokens
 @cache
 def gazetteer() -> PhraseIndex[tuple[Location, int]]:
     """Compile ``gazetteer.tsv`` once per process."""

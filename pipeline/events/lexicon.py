@@ -8,12 +8,16 @@ of forms obtained by peeling off the regular prefixes and suffixes, and a phrase
 matches when each of its (normalised, article-less) tokens is in the expansion
 of the corresponding text token. This keeps matching a set look-up per token,
 with no regular expressions compiled per sentence.
+
+Most forms of news words are a key of nothing: a token keeps only the forms
+that some dictionary, grammar list or word set can look up (the lookup
+vocabulary, :func:`lookup_keys`), which keeps the cached tokens small.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -36,18 +40,35 @@ _NOUN_SUFFIXES = (
     "ه", "يه", "ي", "ون", "ين", "يون", "يين", "ات", "ان", "تان", "تين",
     "ها", "هم", "هما", "ا",  # the last one: accusative tanween (مسلحا, شخصا)
 )
+_NISBA_SUFFIXES = frozenset({"ي", "يه", "يين", "يون"})
 _POSSESSIVES = frozenset({"ه", "ها", "هم", "هما"})
-_NON_NISBA_SUFFIXES = tuple(s for s in _NOUN_SUFFIXES if s not in {"ي", "يه", "يين", "يون"})
 _FEMININE_PLURALS = ("ات", "تان", "تين")
+_NOMINAL_PREFIXES = (*_PREPOSITIONS, "لل")
 _VERB_PREFIXES = ("ي", "ت", "ن", "ا", "س", "سي", "ست", "سن", "ل")
 _VERB_SUBJECT_SUFFIXES = ("ت", "تا", "وا", "ا", "ون", "ان", "ن", "نا", "تم", "ين", "و")
 _OBJECT_SUFFIXES = ("ه", "ها", "هم", "هما", "كم", "ني", "نا")
 _WORD = re.compile(r"\w", re.UNICODE)
+_NO_FORMS: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+def _by_last_letter(suffixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Suffixes by their last letter: a word is only tried with those it can end with."""
+    return {s[-1]: tuple(t for t in suffixes if t[-1] == s[-1]) for s in suffixes}
+
+
+_NOUN_ENDINGS = _by_last_letter(_NOUN_SUFFIXES)
+_SUBJECT_ENDINGS = _by_last_letter(_VERB_SUBJECT_SUFFIXES)
+
+
+@dataclass(slots=True)
 class Token:
-    """One token of a sentence: original text, offsets and matching forms."""
+    """One token of a sentence: original text, offsets and matching forms.
+
+    ``nominal`` and ``verbal`` hold only the forms in the lookup vocabulary
+    (:func:`lookup_keys`): compare them with such sets, never list them. Not
+    frozen: a token is made for every word of every sentence, and a frozen
+    dataclass takes three times as long to build; nothing changes a token.
+    """
 
     text: str
     start: int
@@ -66,7 +87,7 @@ def _strip_article(form: str) -> str:
 
 def _prefix_forms(word: str, prefixes: Iterable[str]) -> set[str]:
     forms = {word}
-    for stem in [word, *(word[1:] for c in _CONJUNCTIONS if word.startswith(c))]:
+    for stem in (word, word[1:]) if word.startswith(_CONJUNCTIONS) else (word,):
         forms.add(stem)
         for prefix in prefixes:
             if stem.startswith(prefix):
@@ -74,13 +95,72 @@ def _prefix_forms(word: str, prefixes: Iterable[str]) -> set[str]:
     return {f for f in forms if len(f) >= _MIN_STEM or f == word}
 
 
-# Token forms are cached per distinct token: 16k tokens answer ~85% of lookups
-# on a news day (3,000 corpus articles). Larger caches bought no speed
-# (whole-pipeline CPU time on 5,000 pages: the same with 16k or 32k entries) and
-# cost 20-70 MiB more per worker, filled as the corpus grows. The form functions
-# below are not cached themselves: they only run on a token this cache misses,
-# which they had seen before in under 2% of calls.
-_TOKENS_CACHED = 16384
+# Token forms are cached per distinct token. A token keeps only its forms in
+# the lookup vocabulary (three in four distinct news tokens keep none, and equal
+# sets are shared), so 64k entries take less memory (13.5 MiB, token strings
+# aside) than 16k took when every form was kept (19.9 MiB; a larger cache then
+# cost 20-70 MiB more per worker). On 5,000 distinct full-corpus articles 16k
+# entries answer 80% of look-ups, 64k 91%, and no size more than 93% (a token
+# seen once is always a miss). The form functions below are not cached
+# themselves: they only run on a token this cache misses, which they had seen
+# before in under 2% of calls.
+_TOKENS_CACHED = 65536
+
+# Every key that a dictionary, a grammar word list or a word set of the coder
+# compares token forms with (see lookup_keys); and the functions compiling the
+# shipped dictionaries that no token has been made since (compiled_before_tokens).
+_LOOKUP_KEYS: set[str] = set()
+_UNCOMPILED: list[Callable[[], object]] = []
+
+
+def lookup_keys(keys: Iterable[str]) -> frozenset[str]:
+    """``keys`` as a set to compare token forms with (``token.nominal & keys``).
+
+    A token keeps only the forms that such a set or a :class:`PhraseIndex`
+    can look up, so every set compared with ``Token.nominal`` or
+    ``Token.verbal`` must be made here. New keys empty the token cache; a token
+    made before them misses them (build a dictionary before tokenising the
+    text it reads; the shipped ones see to it with :func:`compiled_before_tokens`).
+    """
+    keys = frozenset(keys)
+    if not keys <= _LOOKUP_KEYS:
+        _LOOKUP_KEYS.update(keys)
+        _token_forms.cache_clear()
+    return keys
+
+
+def compiled_before_tokens(compile_dictionary: Callable[[], T]) -> Callable[[], T]:
+    """Mark the (cached) function compiling a shipped dictionary: the first
+    :func:`tokenize` calls it, so tokens carry its keys even when it is first
+    used after the text was tokenised (``find_actors(tokenize(text), text)``)."""
+    _UNCOMPILED.append(compile_dictionary)
+    return compile_dictionary
+
+
+def _nominal_forms(norm: str) -> tuple[set[str], set[str]]:
+    """The forms of :func:`nominal_forms` without ``nisba``, and those only a
+    nisba ending gives: both readings in one pass over the token."""
+    prefixed = _prefix_forms(norm, _NOMINAL_PREFIXES)
+    stems = {_strip_article(f) for f in prefixed} | {
+        f[1:] for f in prefixed if f.startswith("لل") and len(f) > 4
+    }
+    plain = stems | prefixed
+    nisba: set[str] = set()
+    for stem in stems:
+        for suffix in _NOUN_ENDINGS.get(stem[-1:], ()):
+            cut = len(stem) - len(suffix)
+            if cut < _MIN_STEM or not stem.endswith(suffix):
+                continue
+            if suffix in _NISBA_SUFFIXES:
+                nisba.add(stem[:cut])
+                continue
+            plain.add(stem[:cut])
+            if suffix in _FEMININE_PLURALS:  # غارات -> غاره, the singular
+                plain.add(stem[:cut] + "ه")
+            elif suffix in _POSSESSIVES and stem[cut - 1] == "ت":
+                # Teh marbuta is spelled ت before a pronoun: مسؤوليتها -> مسؤوليه.
+                plain.add(stem[: cut - 1] + "ه")
+    return plain, nisba
 
 
 def nominal_forms(norm: str, *, nisba: bool = True) -> frozenset[str]:
@@ -91,30 +171,20 @@ def nominal_forms(norm: str, *, nisba: bool = True) -> frozenset[str]:
     Without ``nisba`` the adjective endings stay: ``الهجومية`` (offensive) is
     not ``هجوم`` (an attack).
     """
-    suffixes = _NOUN_SUFFIXES if nisba else _NON_NISBA_SUFFIXES
-    prefixed = _prefix_forms(norm, (*_PREPOSITIONS, "لل"))
-    stems = {_strip_article(f) for f in prefixed} | {
-        f[1:] for f in prefixed if f.startswith("لل") and len(f) > 4
-    }
-    stems |= {f for f in prefixed if not f.startswith(_ARTICLE)}
-    forms = set(stems) | {f for f in prefixed if f.startswith(_ARTICLE)}
-    for stem in stems:
-        for suffix in suffixes:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= _MIN_STEM:
-                forms.add(stem[: -len(suffix)])
-                if suffix in _FEMININE_PLURALS:  # غارات -> غاره, the singular
-                    forms.add(stem[: -len(suffix)] + "ه")
-                elif suffix in _POSSESSIVES and stem[-len(suffix) - 1] == "ت":
-                    # Teh marbuta is spelled ت before a pronoun: مسؤوليتها -> مسؤوليه.
-                    forms.add(stem[: -len(suffix) - 1] + "ه")
-    return frozenset(forms)
+    plain, nisba_only = _nominal_forms(norm)
+    return frozenset(plain | nisba_only if nisba else plain)
 
 
 def verbal_forms(norm: str) -> frozenset[str]:
     """Forms of a normalised verb token without conjunction, person affixes
     and object pronouns (``وقصفتهم`` gives ``قصف``; ``يستهدفون`` gives
     ``استهدف`` via the alef restored after the imperfect prefix)."""
-    forms = set(nominal_forms(norm, nisba=False))
+    return frozenset(_verbal_forms(norm, _nominal_forms(norm)[0]))
+
+
+def _verbal_forms(norm: str, plain_nominal: set[str]) -> set[str]:
+    """:func:`verbal_forms` given the token's nominal forms without nisba."""
+    forms = set(plain_nominal)
     prefixed = _prefix_forms(norm, _VERB_PREFIXES)
     # The alef comes back only after a person prefix: تهم ("charges",
     # "concerns") is not اتهم.
@@ -123,27 +193,30 @@ def verbal_forms(norm: str) -> frozenset[str]:
     prefixed |= {"ا" + f for f in prefixed if f.startswith(("ست", "نت", "ت")) and f not in bare}
     for form in prefixed:
         forms.add(form)
-        for obj in ("", *_OBJECT_SUFFIXES):
-            if obj and not form.endswith(obj):
-                continue
-            base = form[: len(form) - len(obj)]
+        bases = [form]
+        if form.endswith(_OBJECT_SUFFIXES):
+            bases += [form[: len(form) - len(obj)] for obj in _OBJECT_SUFFIXES
+                      if form.endswith(obj)]
+        for base in bases:
             if len(base) >= _MIN_STEM:
                 forms.add(base)
-            for subj in _VERB_SUBJECT_SUFFIXES:
+            for subj in _SUBJECT_ENDINGS.get(base[-1:], ()):
                 if base.endswith(subj):
-                    forms.update(_weak_roots(base[: -len(subj)]))
-                    if base.startswith(("ا", "ت")) and len(base) - len(subj) >= _MIN_STEM:
+                    stem = base[: -len(subj)]
+                    forms.update(_weak_roots(stem))
+                    if base.startswith(("ا", "ت")) and len(stem) >= _MIN_STEM:
                         # Derived defective verbs lose their final ى before a
                         # suffix: اعتدت -> اعتدى, ألقوا -> ألقى, استدعت -> استدعى,
                         # and form V: تبنت -> تبنى, تلقوا -> تلقى.
-                        forms.add(base[: -len(subj)] + "ي")
-    forms |= {w for f in list(forms) for w in _weak_roots(f)}
+                        forms.add(stem + "ي")
+    # Weak-root readings (a form of four letters or more is its only one).
+    forms |= {w for f in list(forms) if len(f) <= _MIN_STEM for w in _weak_roots(f)}
     # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق;
     # nor does form VIII (افتعل): يعتصم -> اعتصم, يقتحمون -> اقتحم.
     if norm.removeprefix("و").removeprefix("ف").startswith(("ي", "ت", "ن")):
         forms |= {"ا" + f for f in list(forms)
                   if f not in bare and (len(f) == 3 or (len(f) == 4 and f[1] == "ت"))}
-    return frozenset(forms)
+    return forms
 
 
 def _weak_roots(stem: str) -> set[str]:
@@ -196,37 +269,83 @@ def dictionary_key(word: str) -> str:
 
 @lru_cache(maxsize=_TOKENS_CACHED)
 def _token_forms(text: str) -> tuple[str, frozenset[str], frozenset[str], bool]:
+    """A token's normal form, its nominal and verbal forms in the lookup
+    vocabulary, and whether it is a word."""
     norm = normalize_word(text)
-    return norm, nominal_forms(norm), verbal_forms(norm), bool(_WORD.search(text))
+    plain, nisba = _nominal_forms(norm)
+    nominal = _kept(plain | nisba)
+    verbal = _kept(_verbal_forms(norm, plain))
+    return (text if norm == text else norm,  # one string kept, not two equal ones
+            nominal, verbal, bool(_WORD.search(text)))
+
+
+def _kept(forms: set[str]) -> frozenset[str]:
+    """The forms in the lookup vocabulary."""
+    kept = _LOOKUP_KEYS.intersection(forms)
+    return _shared(frozenset(kept)) if kept else _NO_FORMS
+
+
+@lru_cache(maxsize=4096)
+def _shared(forms: frozenset[str]) -> frozenset[str]:
+    """One object for equal sets of kept forms, which the token cache then
+    holds once: about 2,000 distinct sets serve the 30,000 tokens that keep
+    any form among 92,000 distinct news tokens."""
+    return forms
 
 
 # First characters of everything camel-tools' tokenizer splits off (punctuation,
 # symbols, emoji sequences): a word with none of them is one token as it stands.
-_SPLIT_STARTS = frozenset(s[0] for s in UNICODE_PUNCT_SYMBOL_CHARSET | EMOJI_ALL_CHARSET)
+_SYMBOLS = UNICODE_PUNCT_SYMBOL_CHARSET | EMOJI_ALL_CHARSET
+_SPLIT_STARTS = frozenset(s[0] for s in _SYMBOLS)
+# Characters that extend an emoji into a sequence (regional indicators, skin
+# tones, variation selector, keycap, zero-width joiner, tags). A word without
+# them is cut at each of its punctuation and symbol characters, each one a
+# token, as camel-tools' per-character loop cuts it.
+_EMOJI_JOINERS = re.compile(
+    "[\U0001F1E6-\U0001F1FF\U0001F3FB-\U0001F3FF\uFE0F\u20E3\u200D\U000E0020-\U000E007F]")
+_SYMBOL_CHARS = frozenset(s for s in _SYMBOLS if len(s) == 1)
 
 
 def _pieces(sentence: str) -> Iterator[str]:
     """``simple_word_tokenize``'s tokens (checked identical on 3,000 corpus
-    articles), three times faster: its per-character loop runs only on the
-    words that have something to split off, not on every word."""
+    articles), several times faster: its per-character loop runs only on the
+    words that hold part of an emoji sequence, not on every word."""
     for word in sentence.split():
         if _SPLIT_STARTS.isdisjoint(word):
             yield word
-        else:
+        elif _EMOJI_JOINERS.search(word):
             yield from simple_word_tokenize(word)
+        else:
+            yield from _split_symbols(word)
+
+
+def _split_symbols(word: str) -> Iterator[str]:
+    """A word without emoji sequences cut at each punctuation or symbol character."""
+    start = 0
+    for i, char in enumerate(word):
+        if char in _SYMBOL_CHARS:
+            if i > start:
+                yield word[start:i]
+            yield char
+            start = i + 1
+    if start < len(word):
+        yield word[start:]
 
 
 def tokenize(sentence: str, offset: int = 0) -> list[Token]:
     """camel-tools word tokenisation with character offsets into the text."""
+    while _UNCOMPILED:  # the first call: the shipped dictionaries' keys first
+        _UNCOMPILED.pop()()
     tokens: list[Token] = []
     cursor = 0
+    find = sentence.find
     for piece in _pieces(sentence):
-        start = sentence.find(piece, cursor)
+        start = find(piece, cursor)
         if start < 0:  # tokenizer changed the piece; keep going without offsets drift
             start = cursor
-        end = start + len(piece)
-        cursor = end
-        tokens.append(Token(piece, offset + start, offset + end, *_token_forms(piece)))
+        cursor = start + len(piece)
+        norm, nominal, verbal, is_word = _token_forms(piece)
+        tokens.append(Token(piece, offset + start, offset + cursor, norm, nominal, verbal, is_word))
     return tokens
 
 
@@ -271,7 +390,7 @@ class PhraseIndex(Generic[T]):
                  gap_stops: frozenset[str] = frozenset()) -> None:
         self._verbal = verbal
         self._max_gap = max_gap
-        self._gap_stops = gap_stops
+        self._gap_stops = lookup_keys(gap_stops)
         # first key -> (the other keys, value, phrase, may have a gap, letters), longest first
         self._by_first: dict[str, list[tuple[tuple[str, ...], T, str, bool, int]]] = {}
         # The first keys as a set: most tokens start no phrase, and one set
@@ -289,6 +408,7 @@ class PhraseIndex(Generic[T]):
             raise ValueError(f"empty dictionary phrase: {phrase!r}")
         first = verb_key(words[0]) if verb else dictionary_key(words[0])
         keys = (first, *(dictionary_key(w) for w in words[1:]))
+        lookup_keys(keys)
         self._first_keys.add(keys[0])
         if verb:
             self._verb_keys.add(keys[0])
@@ -352,22 +472,20 @@ class PhraseIndex(Generic[T]):
         """Non-overlapping longest matches, left to right (the words in a
         gapped phrase's gap are matched too; its tail is not)."""
         found: list[Match[T]] = []
-        first_keys = self._first_keys
+        first_keys, verbal = self._first_keys, self._verbal
         taken: set[int] = set()
-        i = 0
-        while i < len(tokens):
-            token = tokens[i]
-            match = None
-            if (i not in taken and token.is_word
-                    and not first_keys.isdisjoint(self._forms(token))):
-                match = self.match_at(tokens, i)
-            if match and match.tail and taken.intersection(range(*match.tail)):
-                match = None
-            if match:
-                found.append(match)
-                if match.tail:
-                    taken.update(range(*match.tail))
-                i = match.end
-            else:
-                i += 1
+        end = 0  # the end of the last match: the next one starts there or later
+        for i, token in enumerate(tokens):
+            # Most tokens keep no form at all (see lookup_keys): one test skips them.
+            forms = token.verbal if verbal else token.nominal
+            if (not forms or i < end or i in taken or not token.is_word
+                    or first_keys.isdisjoint(forms)):
+                continue
+            match = self.match_at(tokens, i)
+            if match is None or (match.tail and taken.intersection(range(*match.tail))):
+                continue
+            found.append(match)
+            if match.tail:
+                taken.update(range(*match.tail))
+            end = match.end
         return found

@@ -20,6 +20,7 @@ from pipeline.events.lexicon import (
     Token,
     dictionary_key,
     is_perfect,
+    lookup_keys,
     nominal_forms,
     verb_key,
     without_conjunction,
@@ -38,8 +39,8 @@ _STOPS = frozenset({".", "؛", ";", ":", "!", "،", ","})
 _PERCEPTION_REACH = 5  # شاهد + an object of up to three words + the present verb
 _ANTECEDENT_REACH = 6  # words before a relative pronoun where its antecedent is read
 _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
-_PERSONS = frozenset({dictionary_key("شخص")})  # persons counted, not an actor (actors.yaml)
-_BECAUSE = frozenset({dictionary_key("لأن")})  # a complementizer that gives a cause
+_PERSONS = lookup_keys({dictionary_key("شخص")})  # persons counted, not an actor (actors.yaml)
+_BECAUSE = lookup_keys({dictionary_key("لأن")})  # a complementizer that gives a cause
 _IN = frozenset({"في", "وفي", "ففي"})  # في حال, في حالة: a case
 _BEFORE = "قبل"  # قبل عامين: years ago
 _VSO_SUBJECT = 3  # words after a verb where its subject is read (تستهدف العقوبات الجديدة)

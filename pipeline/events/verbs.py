@@ -14,7 +14,12 @@ from importlib import resources
 import yaml
 
 from pipeline.events.cameo import lookup
-from pipeline.events.lexicon import PhraseIndex, dictionary_key
+from pipeline.events.lexicon import (
+    PhraseIndex,
+    compiled_before_tokens,
+    dictionary_key,
+    lookup_keys,
+)
 
 DEFAULT_CONFIDENCE = 0.8
 # Words allowed between the verb and the rest of a verb phrase: a subject of
@@ -94,7 +99,7 @@ def _keys(words: list[str]) -> frozenset[str]:
     phrases = [w for w in words if len(w.split()) != 1]
     if phrases:
         raise ValueError(f"grammar word lists take single words, not {phrases}")
-    return frozenset(dictionary_key(w) for w in words)
+    return lookup_keys(dictionary_key(w) for w in words)
 
 
 def _phrases(words: list[str]) -> PhraseIndex[str]:
@@ -104,6 +109,7 @@ def _phrases(words: list[str]) -> PhraseIndex[str]:
     return index
 
 
+@compiled_before_tokens
 @cache
 def verb_dictionary() -> VerbDictionary:
     """Compile ``verbs.yaml`` once per process; every code is checked against CAMEO."""
