@@ -10,8 +10,9 @@ have an object of their own (``الجيش قتلهم``, ``مسلحون خطفو�
 verb's subject (``شنت القوات غارات``), a nisba adjective (``الغارات الروسية``)
 or an armed genitive, and their target from a genitive, a target marker
 (``هجوم على``) or a relative clause (``الغارات التي استهدفت X``). A protest
-addresses the institution it faces (``أمام السفارة``). Conjoined actors
-(``X وY``) come back as one group.
+addresses the institution it faces (``أمام السفارة``); violence with no
+other target is aimed at the place it hits (``قصفوا غزة``: PSE). Conjoined
+actors (``X وY``) come back as one group.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.events.actors import ActorMention
-from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds
+from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds, is_break
 from pipeline.events.lexicon import Match, Token, dictionary_key, lookup_keys, verb_key
 from pipeline.events.verbs import VerbEntry, verb_dictionary
+from pipeline.records import Location
 
 _ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
 _PLURAL_ENDINGS = ("ون", "وا")
@@ -34,9 +36,15 @@ _FACING = lookup_keys(dictionary_key(w) for w in ("أمام", "خارج", "مح�
 _PROTEST_PURPOSE = lookup_keys(dictionary_key(w) for w in ("احتجاج", "احتجاجا", "تنديد", "تنديدا"))
 _AGAINST = lookup_keys(dictionary_key(w) for w in ("على", "ضد"))
 _AGAINST_REACH = 3
-# شعارات ضد الحكومة, هتافات مناهضة لبوش, للتنديد بإعدام ..., للمطالبة بإقالة ...:
-# what a protest is against, named anywhere in its sentence.
-_OPPOSING = lookup_keys(dictionary_key(w) for w in ("ضد", "مناهض", "مضاد", "تنديد", "مطالبة"))
+# شعارات ضد الحكومة, هتافات مناهضة لبوش, للتنديد بإعدام ..., للمطالبة بإقالة ...,
+# رفضهم لترشيح فلان, يطالبون باستقالة الحكومة: what a protest is against (or whose
+# removal it demands), named anywhere in its sentence.
+_OPPOSING = lookup_keys(dictionary_key(w) for w in (
+    "ضد", "مناهض", "مضاد", "تنديد", "مطالبة", "رفض", "استقالة", "إقالة", "رحيل"))
+# أطلقوا صواريخ باتجاه إسرائيل: like على, the place after it is what was attacked.
+_TOWARDS = lookup_keys(dictionary_key(w) for w in ("نحو", "اتجاه", "باتجاه"))
+_PLACE_MARKER_REACH = 4  # words from the event word (or its subject) to على, نحو
+_PLACE_REACH = 4  # words from على to the place (على البلدات المحيطة بقطاع غزة)
 _PREMISES = lookup_keys(dictionary_key(w) for w in ("مقر", "مبنى"))
 _ADDRESSEE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PTY", "BUS", "MED"})
 # Words after a verb that are not its object (قتل أيضا, أصيب آخرون).
@@ -320,6 +328,51 @@ def _first_of_groups(actors: list[ActorMention], sent: Sentence) -> list[ActorMe
 def _expand(mention: ActorMention | None, sent: Sentence) -> list[ActorMention]:
     """The actor with the actors conjoined to it."""
     return sent.groups.get(id(mention), [mention]) if mention else []
+
+
+def attacked_place(word: Match[VerbEntry], sent: Sentence,
+                   places: Sequence[Match[tuple[Location, int]]],
+                   sources: Sequence[ActorMention], sentence: str,
+                   offset: int) -> list[ActorMention]:
+    """The place a violent act with no other target was aimed at, as its
+    country: CAMEO codes the place's country as the target of ``قصفت الطائرات
+    غزة`` (PSE) and of ``أطلقوا صواريخ على البلدات المحيطة بقطاع غزة``. The
+    place is the verb's direct object, right after the verb or its subject
+    (not after a passive: ``قتل ... بغداد`` has no object), or follows a target
+    marker (على, ضد, استهدف) or ``نحو``, ``باتجاه`` a few words on, with no
+    actor, punctuation or clause break in between. A place after ``في`` is
+    only where it happened, and stays the event's location alone; a nisba
+    adjective (``قصف إسرائيلي``) is not a place."""
+    tokens = sent.tokens
+    markers = verb_dictionary().grammar.target_markers | _TOWARDS
+    end = word.tail[1] if word.tail else word.end
+    end = max([end, *(m.end for m in sources if 0 <= m.start - end <= 1)])
+    # A nisba adjective is no place (قصف إسرائيلي: the gazetteer reads إسرائيل in it).
+    adjectives = {j for m in sent.mentions if m.modifier for j in range(m.start, m.end)}
+    starts = {p.start: p for p in places if p.start not in adjectives}
+    actor_starts = {m.start for m in sent.actors}
+
+    def stop(j: int) -> bool:
+        return not tokens[j].is_word or is_break(tokens, j) or j in actor_starts
+
+    def marker(j: int) -> bool:
+        return bool(tokens[j].nominal & markers)
+
+    if word.value.kind == "verb" and not word.value.passive and end in starts:
+        found = starts[end]
+    else:
+        found = None
+        at = next((j for j in range(end, min(len(tokens), end + _PLACE_MARKER_REACH))
+                   if marker(j) or stop(j)), None)
+        if at is not None and marker(at):
+            place_at = next((k for k in range(at + 1, min(len(tokens), at + 1 + _PLACE_REACH))
+                             if k in starts or stop(k)), None)
+            found = starts.get(place_at) if place_at is not None else None
+    if found is None or not found.value[0].country:
+        return []
+    text = sentence[tokens[found.start].start - offset : tokens[found.end - 1].end - offset]
+    return [ActorMention(found.start, found.end, text, "place", country=found.value[0].country,
+                         matched=[f"place:{found.phrase}"])]
 
 
 def protest_addressee(sent: Sentence) -> list[ActorMention]:

@@ -27,6 +27,7 @@ from pipeline.events.actors import ActorMention, find_actors
 from pipeline.events.arguments import (
     Sentence,
     arguments,
+    attacked_place,
     conjoined_groups,
     is_protester,
     object_pronoun,
@@ -65,7 +66,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-0.9"
+CODER_VERSION = "akhbar-events-1.0"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -86,6 +87,8 @@ _OBJECT_REACH = 15
 _SUPPORT_REACH = 6  # support verb to event noun (قام مسلحون من داخل السيارة بإطلاق صواريخ)
 _CRITICISM = "111"  # an attack made of words (هاجم ... بقوله)
 _CRITICISM_REACH = 10
+# Violence, whose object may be a place (قصفت الطائرات غزة): see ``attacked_place``.
+_VIOLENCE_ROOTS = frozenset({"18", "19", "20"})
 # Agreeing, meeting, cooperating: a conjoined subject does it with itself.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 
@@ -169,6 +172,8 @@ def _code_sentence(
         if word.value.code[:2] == "14" and not targets:
             targets = protest_addressee(sent)
         targets = [t for t in targets if t.code not in {s.code for s in sources}]
+        if not targets and word.value.code[:2] in _VIOLENCE_ROOTS:
+            targets = attacked_place(word, sent, places, sources, sentence, offset)
         for source, target in _pairs(sources, targets, word.value.code[:2]):
             event = _event(idx, word, source, target, event_date, location, is_negated, quoted,
                            factor)
