@@ -20,10 +20,12 @@ from importlib import resources
 import yaml
 
 from pipeline.events.lexicon import (
+    Match,
     PhraseIndex,
     Token,
     compiled_before_tokens,
     dictionary_key,
+    has_article,
     lookup_keys,
     nominal_forms,
 )
@@ -38,6 +40,17 @@ _LOCATIVES = lookup_keys(
         "شرقي", "غربي", "العاصمة",
     )
 )
+# Buildings and places named after a city or a country (قلعة القاهرة, مطار
+# بغداد, ميناء الكويت, جسر بغداد): the name is part of a place's name, not a
+# metonym for the government.
+_NAMED_PLACES = lookup_keys(
+    dictionary_key(w)
+    for w in (
+        "قلعة", "مطار", "ميناء", "جسر", "فندق", "برج", "ساحة", "ميدان", "سجن", "ملعب",
+        "محطة", "مبنى", "معبر", "متحف", "سوق", "شارع", "طريق", "ضاحية", "مخيم", "بوابة",
+        "كورنيش",
+    )
+)
 # Words after which an institution is a place (أمام الجامعة, في المستشفى).
 _PLACE_PREPOSITIONS = lookup_keys(
     dictionary_key(w) for w in ("في", "أمام", "داخل", "قرب", "عند", "خارج", "وسط", "مقر", "محيط")
@@ -45,8 +58,16 @@ _PLACE_PREPOSITIONS = lookup_keys(
 _IN = lookup_keys({dictionary_key("في")})
 _MEMBER_OF = frozenset({"من", "في"})
 _MEMBER_ROLES = frozenset({"UAF", "REB"})  # generic fighters, not soldiers of a state
+# Volunteers who enlist in a force are that force: متطوعا في الجيش العراقي,
+# المتطوعين للجيش العراقي (IRQMIL); alone they are civilians.
+_ENLISTED = lookup_keys({dictionary_key("متطوع")})
+_FORCES = frozenset({"MIL", "COP", "SPY", "UAF", "REB"})
 _FEMININE_PLACES = lookup_keys(dictionary_key(w) for w in ("محافظة", "مديرية"))
 _PEOPLE_PLURALS = ("يون", "يين")
+_PEOPLE_DUAL = "يان"  # عراقيان, فرنسيان: two persons (the oblique يين is the plural's)
+# فلسطينيا, أميركيا: one person, as an object (خطفوا أميركيا) or counted (15 فلسطينيا);
+# after an indefinite accusative or a feminine word it agrees with it (دعما أميركيا).
+_PERSON_ACCUSATIVE = "يا"
 _MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
 
 
@@ -172,7 +193,7 @@ def _is_locative(tokens: Sequence[Token], start: int, kind: str, phrase: str) ->
             and not (own_b and token.norm.startswith(("ب", "و", "ف"))
                      and not token.norm.startswith(("بب", "وبب", "فبب")))):
         return True  # بدمشق, وببغداد: "in"
-    return bool(previous & (_LOCATIVES | _PLACE_PREPOSITIONS))
+    return bool(previous & (_LOCATIVES | _PLACE_PREPOSITIONS | _NAMED_PLACES))
 
 
 def _mention(tokens: Sequence[Token], sentence: str, offset: int, start: int, end: int,
@@ -202,6 +223,24 @@ def _feminine_place(tokens: Sequence[Token], start: int, phrase: str) -> bool:
     return norm.startswith("ب") or (start > 0 and bool(tokens[start - 1].nominal & _IN))
 
 
+def _agent_adjective(tokens: Sequence[Token], match: Match[ActorEntry]) -> bool:
+    """``الطريق الرئيسي``, ``الشوارع الرئيسية`` ("main"), ``المدينة العمالية``:
+    the nisba adjective of an agent noun (رئيس, عمال) agrees with the noun
+    before it and names no one; stripping its ending read the agent into it.
+    A one-word agent is such an adjective when only a nisba ending gives its
+    key, unless it is a plural naming people (البرلمانيين, listed or not)."""
+    if match.value.kind != "agent" or match.end - match.start != 1:
+        return False
+    norm = tokens[match.start].norm
+    key = _head_key(match.phrase)
+    if key in nominal_forms(norm, nisba=False):
+        return False
+    if norm.endswith("ي") and not has_article(tokens[match.start]):
+        return False  # وزيري العدل, مقاتلي الحركة: a dual or plural in construct
+    return not any(form.endswith(_PEOPLE_PLURALS) for form in nominal_forms(norm)
+                   if key in form)
+
+
 def _gap_ok(tokens: Sequence[Token], left: int, right: int) -> bool:
     gap = tokens[left:right]
     return len(gap) <= _MAX_COMBINE_GAP and all(t.is_word for t in gap)
@@ -214,7 +253,7 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
     raw = [
         _mention(tokens, sentence, offset, m.start, m.end, m.value, m.phrase, day)
         for m in actor_dictionary().index.find_all(tokens)
-        if not _feminine_place(tokens, m.start, m.phrase)
+        if not (_feminine_place(tokens, m.start, m.phrase) or _agent_adjective(tokens, m))
     ]
     combined: list[ActorMention] = []
     for mention in raw:
@@ -225,20 +264,61 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
                 combined[-1] = merged
                 continue
         combined.append(mention)
+    ends = {m.end for m in combined}
     for mention in combined:
         if mention.kind == "adjective" and mention.end - mention.start == 1:
-            mention.modifier = not _names_people(tokens[mention.start], mention.matched[-1])
+            mention.modifier = not _names_people(tokens, mention.start, mention.matched[-1],
+                                                 after_actor=mention.start in ends)
     return [m for m in combined if m.kind != "transparent" or m.country]
 
 
-def _names_people(token: Token, matched: str) -> bool:
-    """A lone nisba adjective is an actor only as a plural noun (السوريين, الروس)."""
+def _names_people(tokens: Sequence[Token], at: int, matched: str, *,
+                  after_actor: bool = False) -> bool:
+    """A lone nisba adjective is an actor only as a noun naming people: a
+    plural (السوريين, الروس), a dual (عراقيان) or a singular accusative that
+    agrees with no noun before it (خطفوا أميركيا, مقتل 15 فلسطينيا, إن
+    فلسطينيا; not دعما أميركيا, مدعومة أميركيا)."""
     adjective = dictionary_key(matched.removeprefix("actor:"))
     if not adjective.endswith("ي"):
         return True  # a listed broken plural: روس, أتراك
     # Every form, not only those of the lookup vocabulary that the token keeps.
-    return any(form.endswith(_PEOPLE_PLURALS) for form in nominal_forms(token.norm)
-               if adjective in form)
+    forms = [f for f in nominal_forms(tokens[at].norm) if adjective in f]
+    if any(f.endswith((*_PEOPLE_PLURALS, _PEOPLE_DUAL)) for f in forms):
+        return True
+    if not any(f.endswith(_PERSON_ACCUSATIVE) for f in forms):
+        return False
+    return after_actor or at == 0 or not _agrees_before(tokens[at - 1])
+
+
+def _agrees_before(token: Token) -> bool:
+    """A word a masculine accusative adjective can follow: an indefinite
+    accusative (دعما, ردا) or a feminine word (مدعومة), not a plural verb
+    (خطفوا) nor a number."""
+    norm = token.norm
+    return token.is_word and not norm.isdigit() and (
+        (norm.endswith("ا") and not norm.endswith("وا")) or norm.endswith("ه"))
+
+
+def _enlists_in(left: ActorMention, right: ActorMention, tokens: Sequence[Token]) -> bool:
+    """Volunteers in or for a force (``متطوعا في الجيش``, ``المتطوعين للجيش``)."""
+    if not (left.kind == "agent" and tokens[left.start].nominal & _ENLISTED
+            and right.role in _FORCES and right.kind in {"agent", "organisation"}):
+        return False
+    if right.start == left.end + 1:
+        return tokens[left.end].norm == "في"
+    return right.start == left.end and tokens[right.start].norm.startswith("ل")
+
+
+def _case_agrees(noun: str, adjective: str) -> bool:
+    """An adjective agrees in case with its noun, and sound plurals and the
+    indefinite accusative show it: ``مسلحون أميركيا``, ``مسلحون ثلاثة
+    بريطانيين`` are a subject and its object (gunmen ... an American, three
+    Britons), not American gunmen; ``جنديا أميركيا``, ``جنود أميركيون`` agree."""
+    if noun.endswith("ون"):
+        return not adjective.endswith(("يين", "يا"))
+    if noun.endswith("ين"):
+        return not adjective.endswith("يون")
+    return not adjective.endswith("يا") or noun.endswith("ا")
 
 
 def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
@@ -246,7 +326,8 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
     """Merge two neighbouring mentions into one when Arabic syntax makes them one."""
     text = sentence[tokens[left.start].start - offset : tokens[right.end - 1].end - offset]
     matched = left.matched + right.matched
-    adjective = right.kind == "adjective" and left.kind in {"agent", "transparent", "anaphor"}
+    adjective = (right.kind == "adjective" and left.kind in {"agent", "transparent", "anaphor"}
+                 and _case_agrees(tokens[left.end - 1].norm, tokens[right.start].norm))
     # وزارة الدفاع العراقية, جامعة بغداد, محافظ مقديشو: the country of a capital too
     genitive = (right.kind in {"country", "capital"} and right.start == left.end
                 and not right.locative and left.kind in {"agent", "transparent"})
@@ -263,6 +344,9 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
     if (member and right.kind == "organisation" and right.start == left.end + 1
             and tokens[left.end].norm in _MEMBER_OF):
         # مسلحا من تنظيم القاعدة, عضوا في حركة فتح: members of a named group are that group
+        return replace(right, start=left.start, text=text, conjoined=left.conjoined,
+                       locative=False, matched=matched)
+    if _enlists_in(left, right, tokens):
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        locative=False, matched=matched)
     if (left.kind == right.kind == "agent" and left.role == right.role and not left.country

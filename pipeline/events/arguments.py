@@ -36,6 +36,7 @@ _FACING = lookup_keys(dictionary_key(w) for w in ("أمام", "خارج", "مح�
 _PROTEST_PURPOSE = lookup_keys(dictionary_key(w) for w in ("احتجاج", "احتجاجا", "تنديد", "تنديدا"))
 _AGAINST = lookup_keys(dictionary_key(w) for w in ("على", "ضد"))
 _AGAINST_REACH = 3
+_MARKED_REACH = 3  # على مواقع X: the marker, then up to two nouns before the actor
 # شعارات ضد الحكومة, هتافات مناهضة لبوش, للتنديد بإعدام ..., للمطالبة بإقالة ...,
 # رفضهم لترشيح فلان, يطالبون باستقالة الحكومة: what a protest is against (or whose
 # removal it demands), named anywhere in its sentence.
@@ -235,9 +236,16 @@ def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
 
 
 def _after_marker(mention: ActorMention, tokens: Sequence[Token]) -> bool:
-    """The actor follows ``على`` or ``ضد`` (``اعتدت على المصلين``, ``فتحت النار
-    على الجنود``): it is what the act is aimed at, never its subject."""
-    return mention.start > 0 and tokens[mention.start - 1].norm in _AGAINST
+    """The actor follows ``على`` or ``ضد``, directly or as the genitive of
+    one or two nouns (``اعتدت على المصلين``, ``فتحت النار على الجنود``, ``شنت
+    أمس غارات على مواقع المتمردين``): it is what the act is aimed at, never
+    its subject."""
+    for j in range(mention.start - 1, max(-1, mention.start - 1 - _MARKED_REACH), -1):
+        if tokens[j].norm in _AGAINST:
+            return True
+        if not tokens[j].is_word:
+            return False
+    return False
 
 
 def _has_plural_subject(token: Token) -> bool:

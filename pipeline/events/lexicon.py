@@ -111,6 +111,11 @@ _TOKENS_CACHED = 65536
 # shipped dictionaries that no token has been made since (compiled_before_tokens).
 _LOOKUP_KEYS: set[str] = set()
 _UNCOMPILED: list[Callable[[], object]] = []
+# Verbs whose dictionary form has two letters: doubled roots (شنّ, حثّ, فكّ),
+# whose stem, once a suffix or prefix is off (شنت, شنوا, يشن), is shorter than
+# ``_MIN_STEM``. Only these two-letter stems become verbal forms: any other
+# (معا -> مع, أنا -> ان) would read a function word into a verb.
+_DOUBLED: set[str] = set()
 
 
 def lookup_keys(keys: Iterable[str]) -> frozenset[str]:
@@ -127,6 +132,14 @@ def lookup_keys(keys: Iterable[str]) -> frozenset[str]:
         _LOOKUP_KEYS.update(keys)
         _token_forms.cache_clear()
     return keys
+
+
+def _doubled_verb(key: str) -> None:
+    """Register a verb key of two letters (a doubled root): its inflected
+    forms (شنت, يشنون) then give it back."""
+    if len(key) == 2 and key not in _DOUBLED:
+        _DOUBLED.add(key)
+        _token_forms.cache_clear()
 
 
 def compiled_before_tokens(compile_dictionary: Callable[[], T]) -> Callable[[], T]:
@@ -211,12 +224,25 @@ def _verbal_forms(norm: str, plain_nominal: set[str]) -> set[str]:
                         forms.add(stem + "ي")
     # Weak-root readings (a form of four letters or more is its only one).
     forms |= {w for f in list(forms) if len(f) <= _MIN_STEM for w in _weak_roots(f)}
+    if _DOUBLED:
+        forms |= _doubled_stems(bare, prefixed)
     # Form IV (أفعل) keeps no alef in the imperfect: يثير -> أثار, يطلق -> أطلق;
     # nor does form VIII (افتعل): يعتصم -> اعتصم, يقتحمون -> اقتحم.
     if norm.removeprefix("و").removeprefix("ف").startswith(("ي", "ت", "ن")):
         forms |= {"ا" + f for f in list(forms)
                   if f not in bare and (len(f) == 3 or (len(f) == 4 and f[1] == "ت"))}
     return forms
+
+
+def _doubled_stems(bare: set[str], prefixed: set[str]) -> set[str]:
+    """Doubled verbs (شنّ) in their inflected forms: the two letters left
+    once a person prefix (يشن, تشن) or a subject suffix (شنت, شنوا, يشنون)
+    is off, when they are a registered doubled verb."""
+    stems = {f[len(p):] for f in bare for p in _VERB_PREFIXES if f.startswith(p)}
+    for form in (*bare, *prefixed, *stems):
+        stems.update(form[: -len(s)] for s in _SUBJECT_ENDINGS.get(form[-1:], ())
+                     if form.endswith(s))
+    return _DOUBLED.intersection(stems)
 
 
 def _weak_roots(stem: str) -> set[str]:
@@ -409,6 +435,8 @@ class PhraseIndex(Generic[T]):
         first = verb_key(words[0]) if verb else dictionary_key(words[0])
         keys = (first, *(dictionary_key(w) for w in words[1:]))
         lookup_keys(keys)
+        if verb:
+            _doubled_verb(first)
         self._first_keys.add(keys[0])
         if verb:
             self._verb_keys.add(keys[0])

@@ -39,6 +39,7 @@ _STOPS = frozenset({".", "؛", ";", ":", "!", "،", ","})
 _PERCEPTION_REACH = 5  # شاهد + an object of up to three words + the present verb
 _ANTECEDENT_REACH = 6  # words before a relative pronoun where its antecedent is read
 _KANA = frozenset({"كان", "كانت", "كانوا", "كانا"})  # the perfect: pluperfect recaps
+_PLUPERFECT_REACH = 6  # وكان (subject of up to three words) قد أكدوا أن
 _PERSONS = lookup_keys({dictionary_key("شخص")})  # persons counted, not an actor (actors.yaml)
 _BECAUSE = lookup_keys({dictionary_key("لأن")})  # a complementizer that gives a cause
 _IN = frozenset({"في", "وفي", "ففي"})  # في حال, في حالة: a case
@@ -264,7 +265,20 @@ def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
         if token.text in _STOPS or token.nominal & grammar.clause_breaks:
             return False
         if is_complementizer(token):
-            return j > 0 and bool(tokens[j - 1].nominal & grammar.subordinators)
+            return j > 0 and (bool(tokens[j - 1].nominal & grammar.subordinators)
+                              or _pluperfect_report(tokens, j))
+    return False
+
+
+def _pluperfect_report(tokens: Sequence[Token], at: int) -> bool:
+    """``وكان مسؤولون قد أكدوا أن ...``: what a pluperfect verb of saying
+    reported, the complementizer at ``at``, is a recap too."""
+    for j in range(at - 1, max(-1, at - _PLUPERFECT_REACH), -1):
+        token = tokens[j]
+        if token.norm.removeprefix("و") in _KANA:
+            return True
+        if token.text in _STOPS or token.nominal & verb_dictionary().grammar.clause_breaks:
+            return False
     return False
 
 
