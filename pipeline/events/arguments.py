@@ -4,7 +4,11 @@ Arabic news word order is read with a few rules: SVO takes the nearest actor
 before the verb in its clause and the first after it; VSO the two actors after
 it; a plural verb (``يقاتلون``) carries its own subject; verbs mostly used in
 the passive (``قتل ثلاثة مدنيين``) make a lone actor the victim, unless they
-have an object of their own (``الجيش قتلهم``, ``مسلحون خطفوا صحافيا``);
+have an object of their own (``الجيش قتلهم``, ``مسلحون خطفوا صحافيا``); a
+verb passive in form (``أصيب``) or a count right after a passive (``قتل 12
+جنديا``) has no subject, only victims; an actor after ``لل`` owns the
+object (``هاجموا حافلة للجيش``); an accused actor with no accuser is a
+passive's target, and the actors of its charge (``بقتل X``) are not its;
 ``من قبل X`` names the agent of a passive; the subject between the words of a verb phrase
 (``أطلق مسلحون النار``) is its source. Event nouns take their source from a support
 verb's subject (``شنت القوات غارات``), a nisba adjective (``الغارات الروسية``)
@@ -28,6 +32,11 @@ from pipeline.records import Location
 
 _ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
 _PLURAL_ENDINGS = ("ون", "وا")
+_ACCUSE = "112"  # اتهم: an accused actor with no subject is the passive's target
+_AMONG = lookup_keys(dictionary_key(w) for w in ("بينهم", "بينهن", "منهم", "منهن"))
+# Prepositions in ب after an actor: not the charge of an accusation.
+_NOT_CHARGES = lookup_keys(dictionary_key(w) for w in (
+    "بعد", "بين", "بسبب", "بهدف", "بحسب", "بينما", "بشأن", "بدون"))
 _HANDS = frozenset({"يد", "ايدي"})  # على يد, على أيدي: "at the hands of"
 _BY_FIRE = frozenset({"برصاص", "بنيران", "بايدي", "بيد"})
 # A protest held in front of an institution addresses it (أمام السفارة, خارج مقر الحكومة).
@@ -104,6 +113,14 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     source: ActorMention | None = None
     target: ActorMention | None = None
     after = _first_of_groups(after, sent)
+    if (word.value.passive and word.end in sent.event_starts and tokens[word.end].norm[0] == "و"
+            and tokens[word.end].verbal & verb_dictionary().grammar.passive_only):
+        after = []  # طبيب قتل وأصيب ثلاثة: the actors after are the passive verb's
+    if word.value.code == _ACCUSE:
+        after = _before_charge(after, tokens)
+        if (not before and len(after) == 1 and _charged(after[0], tokens)
+                and not object_pronoun(word, tokens)):  # تتهمه واشنطن ب: Washington accuses
+            return [], _expand(after[0], sent)  # اتهم الجيش بقتل: the army is accused
     if implicit and not before:
         source, target = implicit, (after[0] if after else None)
     elif before:
@@ -120,6 +137,10 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         elif (word.value.passive and (not after or before[-1].role == "CVL")
               and not (pronoun or _acts_on_object(word, before[-1], tokens))):
             source, target = None, before[-1]
+        elif (word.value.passive and after and _passive_form(word, tokens)
+              and _victim_follows(word, after[0], sent)):
+            # قتل جنديان وأصيب ثلاثة مدنيين: the actor before is the earlier verb's
+            source, target = None, after[0]
     elif after and _has_plural_subject(tokens[word.start]):
         target = after[0]  # يقاتلون التنظيم: the subject is in the verb
     elif after and _after_marker(after[0], tokens):
@@ -127,14 +148,21 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         # never follows a preposition; the actor after the object is the subject.
         target = after[0]
         source = after[1] if len(after) >= 2 else None
-    elif len(after) >= 2 and not (word.value.passive and after[1].start - after[0].end > 2):
-        source, target = after[0], after[1]  # VSO; a passive needs its object right after
+    elif len(after) >= 2 and not (word.value.passive and (
+            after[1].start - after[0].end > 2 or _counted(after[0], tokens)
+            or any(after[0].end <= j < after[1].start for j in sent.event_starts))):
+        # VSO; a passive needs its object right after, and a count right after
+        # it is its victim (قتل 12 جنديا و3 مسلحين: both groups died); an actor
+        # after another event word is that word's (قتل جنديان وأصيب مدنيان).
+        source, target = after[0], after[1]
     elif after:
         if word.value.passive:
             # قتل ثلاثة جنود; not قتلوا خلال هجوم المتشددين: an actor after
             # another event word is that word's, not this verb's victim.
             if not any(word.end <= j < after[0].start for j in sent.event_starts):
-                target = after[0]
+                target = _among(after, tokens) or after[0]
+        elif _owner_of_object(after[0], word, tokens):
+            target = after[0]  # هاجموا حافلة للجيش: the army owns what was attacked
         else:
             source = after[0]
     agent = _by_agent(word.end, right, tokens, actors)
@@ -177,6 +205,37 @@ def stimulus_arguments(word: Match[VerbEntry], sent: Sentence, frame: Frame | No
     return _expand(source, sent), _expand(target, sent)
 
 
+def _passive_form(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """أصيب, جرح, لقي مصرعه: passive in form, never active."""
+    return bool(tokens[word.start].verbal & verb_dictionary().grammar.passive_only)
+
+
+def _victim_follows(word: Match[VerbEntry], mention: ActorMention, sent: Sentence) -> bool:
+    """The actor follows the verb directly, past numbers (أصيب ثلاثة مدنيين)."""
+    return _skip_quantities(sent.tokens, word.end, sent.actors) == mention.start
+
+
+def _counted(mention: ActorMention, tokens: Sequence[Token]) -> bool:
+    """A number or count word is right before the actor (12 جنديا, خمسة مدنيين):
+    a tally of persons, which a casualty verb makes its victims."""
+    if mention.start == 0:
+        return False
+    previous = tokens[mention.start - 1]
+    counts = verb_dictionary().grammar.counts
+    return previous.text.isdigit() or bool(previous.nominal & counts)
+
+
+def _among(after: list[ActorMention], tokens: Sequence[Token]) -> ActorMention | None:
+    """``عشرة أشخاص بينهم ثلاثة صحافيين``: victims of another sector named
+    among a counted group are the specific target CAMEO codes; their count is
+    no source. Of the same sector (``مدنيين سوريين بينهم طفل``) the group,
+    which may name a country, stays the target."""
+    if len(after) < 2 or not _counted(after[0], tokens) or after[1].role == after[0].role:
+        return None
+    between = tokens[after[0].end : after[1].start]
+    return after[1] if 0 < len(between) <= 2 and between[0].nominal & _AMONG else None
+
+
 def _by_agent(start: int, end: int, tokens: Sequence[Token],
               actors: list[ActorMention]) -> ActorMention | None:
     """The actor after ``من قبل``, ``على يد`` (by) or ``برصاص``, ``بنيران`` (by
@@ -207,7 +266,7 @@ def _acts_on_object(word: Match[VerbEntry], subject: ActorMention,
         return False
     if word.start - subject.end > 2 or not all(t.is_word for t in tokens[subject.end:word.start]):
         return False  # the subject right before the verb (الشرطة في مالي احتجزت)
-    if tokens[word.start].verbal & verb_dictionary().grammar.passive_only:
+    if _passive_form(word, tokens):
         return False  # أصيب, لقي مصرعه: passive in form, never active
     return _object_follows(word, tokens)
 
@@ -233,6 +292,32 @@ def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     key = verb_key(word.phrase.split()[0])
     return any(norm.endswith(s) and not key.endswith(s) and len(norm) > len(key)
                for s in PRONOUN_SUFFIXES[1:])
+
+
+def _before_charge(after: list[ActorMention], tokens: Sequence[Token]) -> list[ActorMention]:
+    """The actors of an accusation up to its charge (``اتهم X بقتل Y``): an
+    actor after the ``ب`` word that follows the accused belongs to the alleged
+    act, which the allegation rule does not code, not to the accusation. The
+    accused is the last actor so followed: a name after a title may begin
+    with ب too (``وزير الخارجية بول سميث إيران بتهريب``)."""
+    charged = [i for i, mention in enumerate(after) if _charged(mention, tokens)]
+    return after[: charged[-1] + 1] if charged else after
+
+
+def _charged(mention: ActorMention, tokens: Sequence[Token]) -> bool:
+    """The actor is directly followed by a ``ب`` word, the charge (``الجيش بقتل``),
+    not a preposition (``مدنيين بعد``, ``موسكو بهدف``)."""
+    if mention.end >= len(tokens):
+        return False
+    following = tokens[mention.end]
+    return following.norm.startswith("ب") and not following.nominal & _NOT_CHARGES
+
+
+def _owner_of_object(mention: ActorMention, word: Match[VerbEntry],
+                     tokens: Sequence[Token]) -> bool:
+    """``هاجموا حافلة للجيش``: an actor after ``لل`` ("of the") behind a noun
+    owns the verb's object; a subject never carries a preposition."""
+    return mention.start > word.end and tokens[mention.start].norm.startswith("لل")
 
 
 def _after_marker(mention: ActorMention, tokens: Sequence[Token]) -> bool:

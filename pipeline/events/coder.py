@@ -66,7 +66,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-1.1"
+CODER_VERSION = "akhbar-events-1.2"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
