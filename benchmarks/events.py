@@ -209,14 +209,11 @@ def coding_scores(row: dict, best: Event | None) -> Counter:
                   for a in row["annotator_codings"]]
     cat_ok = category == row["category"]
     c = Counter(n=1, category=cat_ok)
-    for i, name in enumerate(CODING_FIELDS):
-        c[name] += mine[i] == gold_codes[i]
-    c["category+source"] += cat_ok and mine[:2] == gold_codes[:2]
-    c["triple"] += cat_ok and mine == gold_codes
-    for i, name in enumerate(CODING_FIELDS):
-        c["any: " + name] += any(mine[i] == a[i] for a in annotators)
-    c["any: category+source"] += cat_ok and any(mine[:2] == a[:2] for a in annotators)
-    c["any: triple"] += cat_ok and any(mine == a for a in annotators)
+    for prefix, codings in (("", [gold_codes]), ("any: ", annotators)):
+        for i, name in enumerate(CODING_FIELDS):
+            c[prefix + name] += any(mine[i] == a[i] for a in codings)
+        c[prefix + "category+source"] += cat_ok and any(mine[:2] == a[:2] for a in codings)
+        c[prefix + "triple"] += cat_ok and any(mine == a for a in codings)
     c["all-None floor: category+source"] += gold_codes[:2] == ("None", "None")
     c["all-None floor: triple"] += gold_codes == ("None",) * 4
     return c

@@ -34,3 +34,8 @@ def readers(published: date) -> tuple[Reader, Reader, Reader]:
         return [e for e in coded(text) if e.root_code == PROTEST]
 
     return coded, violent, protests
+
+
+def pairs(events: list[Event]) -> set[tuple[str | None, str | None]]:
+    """(source code, target code) of each event: who did it to whom."""
+    return {(e.source.code, e.target.code) for e in events}

@@ -15,14 +15,10 @@ from datetime import date
 
 from pipeline.events import CODER_VERSION
 from pipeline.records import Event
-from tests.event_readers import readers
+from tests.event_readers import pairs, readers
 
 PUBLISHED = date(2009, 5, 20)
 coded, violent, protests = readers(PUBLISHED)
-
-
-def pairs(events: list[Event]) -> set[tuple[str | None, str | None]]:
-    return {(e.source.code, e.target.code) for e in events}
 
 
 def sources(events: list[Event]) -> set[str | None]:

@@ -13,15 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.records import Event
-from tests.event_readers import readers
+from tests.event_readers import pairs, readers
 
 PUBLISHED = date(2008, 3, 14)
 coded, violent, protests = readers(PUBLISHED)
-
-
-def pairs(events: list[Event]) -> set[tuple[str | None, str | None]]:
-    return {(e.source.code, e.target.code) for e in events}
 
 
 # --- victims the dictionary did not code ---------------------------------------------

@@ -114,7 +114,7 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     target: ActorMention | None = None
     after = _first_of_groups(after, sent)
     if (word.value.passive and word.end in sent.event_starts and tokens[word.end].norm[0] == "و"
-            and tokens[word.end].verbal & verb_dictionary().grammar.passive_only):
+            and _passive_form(tokens[word.end])):
         after = []  # طبيب قتل وأصيب ثلاثة: the actors after are the passive verb's
     if word.value.code == _ACCUSE:
         after = _before_charge(after, tokens)
@@ -137,7 +137,7 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         elif (word.value.passive and (not after or before[-1].role == "CVL")
               and not (pronoun or _acts_on_object(word, before[-1], tokens))):
             source, target = None, before[-1]
-        elif (word.value.passive and after and _passive_form(word, tokens)
+        elif (word.value.passive and after and _passive_form(tokens[word.start])
               and _victim_follows(word, after[0], sent)):
             # قتل جنديان وأصيب ثلاثة مدنيين: the actor before is the earlier verb's
             source, target = None, after[0]
@@ -205,9 +205,9 @@ def stimulus_arguments(word: Match[VerbEntry], sent: Sentence, frame: Frame | No
     return _expand(source, sent), _expand(target, sent)
 
 
-def _passive_form(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+def _passive_form(token: Token) -> bool:
     """أصيب, جرح, لقي مصرعه: passive in form, never active."""
-    return bool(tokens[word.start].verbal & verb_dictionary().grammar.passive_only)
+    return bool(token.verbal & verb_dictionary().grammar.passive_only)
 
 
 def _victim_follows(word: Match[VerbEntry], mention: ActorMention, sent: Sentence) -> bool:
@@ -218,11 +218,12 @@ def _victim_follows(word: Match[VerbEntry], mention: ActorMention, sent: Sentenc
 def _counted(mention: ActorMention, tokens: Sequence[Token]) -> bool:
     """A number or count word is right before the actor (12 جنديا, خمسة مدنيين):
     a tally of persons, which a casualty verb makes its victims."""
-    if mention.start == 0:
-        return False
-    previous = tokens[mention.start - 1]
-    counts = verb_dictionary().grammar.counts
-    return previous.text.isdigit() or bool(previous.nominal & counts)
+    return mention.start > 0 and _is_count(tokens[mention.start - 1])
+
+
+def _is_count(token: Token) -> bool:
+    """A number (12) or a count word (ثلاثة, عشرات)."""
+    return token.text.isdigit() or bool(token.nominal & verb_dictionary().grammar.counts)
 
 
 def _among(after: list[ActorMention], tokens: Sequence[Token]) -> ActorMention | None:
@@ -266,7 +267,7 @@ def _acts_on_object(word: Match[VerbEntry], subject: ActorMention,
         return False
     if word.start - subject.end > 2 or not all(t.is_word for t in tokens[subject.end:word.start]):
         return False  # the subject right before the verb (الشرطة في مالي احتجزت)
-    if _passive_form(word, tokens):
+    if _passive_form(tokens[word.start]):
         return False  # أصيب, لقي مصرعه: passive in form, never active
     return _object_follows(word, tokens)
 
@@ -398,11 +399,10 @@ def _skip_quantities(tokens: Sequence[Token], i: int, actors: list[ActorMention]
     """Past quotes and numbers to the genitive: مقتل 20 مسلحا, مقتل سبعة أشخاص,
     لقتال "الدولة الإسلامية", and past the partitive ``من`` after a number:
     مقتل ثلاثة من عناصر الشرطة."""
-    counts = verb_dictionary().grammar.counts
     starts = {m.start for m in actors}
     start = i
     while i < len(tokens) and i not in starts and (
-            tokens[i].text in QUOTES or tokens[i].text.isdigit() or tokens[i].nominal & counts):
+            tokens[i].text in QUOTES or _is_count(tokens[i])):
         i += 1
     if start < i < len(tokens) - 1 and tokens[i].norm == "من":
         i += 1

@@ -435,10 +435,9 @@ class PhraseIndex(Generic[T]):
         first = verb_key(words[0]) if verb else dictionary_key(words[0])
         keys = (first, *(dictionary_key(w) for w in words[1:]))
         lookup_keys(keys)
-        if verb:
-            _doubled_verb(first)
         self._first_keys.add(keys[0])
         if verb:
+            _doubled_verb(first)
             self._verb_keys.add(keys[0])
         bucket = self._by_first.setdefault(keys[0], [])
         bucket.append((keys[1:], value, phrase, verb and len(keys) > 1, sum(map(len, keys))))

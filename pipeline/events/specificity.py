@@ -251,7 +251,7 @@ def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
             return False
         if token.nominal & grammar.subordinators or j + 1 in talk_ends:
             return True
-        if token.norm.removeprefix("و") in _KANA:  # وكان المسلحون قد خطفوا: a recap
+        if _pluperfect_auxiliary(token):  # وكان المسلحون قد خطفوا: a recap
             return True
         if token.nominal & grammar.relatives:
             # الصحافي الذي اختطف describes the journalist; غداة الهجوم الذي أسفر عن
@@ -262,7 +262,7 @@ def _subordinate(word: Match[VerbEntry], words: list[Match[VerbEntry]],
             # غداة هجوم شنه مسلحون، وأسفر عن مقتل: the toll shares its attack's status.
             cause = next((w for w in reversed(words) if w.end <= j and w.end in incidents), None)
             return cause is not None and _subordinate(cause, words, tokens)
-        if token.text in _STOPS or token.nominal & grammar.clause_breaks:
+        if _ends_clause(token):
             return False
         if is_complementizer(token):
             return j > 0 and (bool(tokens[j - 1].nominal & grammar.subordinators)
@@ -274,12 +274,21 @@ def _pluperfect_report(tokens: Sequence[Token], at: int) -> bool:
     """``وكان مسؤولون قد أكدوا أن ...``: what a pluperfect verb of saying
     reported, the complementizer at ``at``, is a recap too."""
     for j in range(at - 1, max(-1, at - _PLUPERFECT_REACH), -1):
-        token = tokens[j]
-        if token.norm.removeprefix("و") in _KANA:
+        if _pluperfect_auxiliary(tokens[j]):
             return True
-        if token.text in _STOPS or token.nominal & verb_dictionary().grammar.clause_breaks:
+        if _ends_clause(tokens[j]):
             return False
     return False
+
+
+def _pluperfect_auxiliary(token: Token) -> bool:
+    """``كان``, ``وكانت``: the perfect of "to be" that makes a pluperfect."""
+    return token.norm.removeprefix("و") in _KANA
+
+
+def _ends_clause(token: Token) -> bool:
+    """Punctuation or a clause break (``بينما``, ``فيما``): reading back stops here."""
+    return token.text in _STOPS or bool(token.nominal & verb_dictionary().grammar.clause_breaks)
 
 
 def _time_adverbial(tokens: Sequence[Token], j: int) -> bool:
@@ -319,7 +328,7 @@ def _describes_protesters(word: Match[VerbEntry], tokens: Sequence[Token]) -> bo
             # The antecedent may carry a complement (المتظاهرين من طلاب الجامعة، الذين).
             antecedent = [t for t in tokens[:j] if t.is_word][-_ANTECEDENT_REACH:]
             return any(t.nominal & grammar.protesters for t in antecedent)
-        if tokens[j].text in _STOPS or tokens[j].nominal & grammar.clause_breaks:
+        if _ends_clause(tokens[j]):
             return False
     return False
 
