@@ -29,6 +29,7 @@ from pipeline.events.lexicon import (
     lookup_keys,
     nominal_forms,
 )
+from pipeline.events.verbs import is_count
 
 # Words after which a country or city is where something happened, not who did it.
 _LOCATIVES = lookup_keys(
@@ -68,6 +69,9 @@ _PEOPLE_DUAL = "يان"  # عراقيان, فرنسيان: two persons (the obli
 # فلسطينيا, أميركيا: one person, as an object (خطفوا أميركيا) or counted (15 فلسطينيا);
 # after an indefinite accusative or a feminine word it agrees with it (دعما أميركيا).
 _PERSON_ACCUSATIVE = "يا"
+_HONORIFIC = dictionary_key("الشيخ")  # a cleric alone; after another actor, its title
+_ORGANISATION = dictionary_key("منظمة")
+_INTERNATIONAL = frozenset(dictionary_key(w) for w in ("الدولية", "العالمية"))
 _MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
 
 
@@ -131,6 +135,10 @@ class ActorMention:
 class ActorDictionary:
     index: PhraseIndex[ActorEntry]
     people: frozenset[str]  # head words naming one person (وزير, المتحدث)
+    # A name that is also its nisba (مالي, جيبوتي) -> the adjective: what an
+    # article or an ending makes of the name (المالية, ماليا) is the adjective.
+    nisba_names: dict[str, ActorEntry]
+    ordinary: frozenset[str]  # adjectives that are also an everyday word (مالي: financial)
 
 
 def _add_all(index: PhraseIndex[ActorEntry], phrases: Sequence[str], entry: ActorEntry) -> None:
@@ -145,7 +153,11 @@ def actor_dictionary() -> ActorDictionary:
     text = resources.files("pipeline.events").joinpath("actors.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     index: PhraseIndex[ActorEntry] = PhraseIndex()
+    nisba_names: dict[str, ActorEntry] = {}
     for code, spec in data["countries"].items():
+        for name in set(map(dictionary_key, spec.get("names", [])))\
+                & set(map(dictionary_key, spec.get("adj", []))):
+            nisba_names[name] = ActorEntry("adjective", country=code)
         _add_all(index, spec.get("names", []), ActorEntry("country", country=code))
         _add_all(index, spec.get("adj", []), ActorEntry("adjective", country=code))
         _add_all(index, spec.get("capital", []), ActorEntry("capital", code, "GOV"))
@@ -154,7 +166,7 @@ def actor_dictionary() -> ActorDictionary:
     for role, phrases in data["agents"].items():
         _add_all(index, phrases, ActorEntry("agent", role=role))
     for code, phrases in data["organisations"].items():
-        _add_all(index, phrases, ActorEntry("organisation", code=code))
+        _add_all(index, [*phrases, *_short_names(phrases)], ActorEntry("organisation", code=code))
     for name, spec in data["persons"].items():
         index.add(name, ActorEntry("person", code=spec["code"], valid_from=spec.get("from"),
                                    valid_to=spec.get("to")))
@@ -164,7 +176,18 @@ def actor_dictionary() -> ActorDictionary:
     for scope, phrases in data["pairs"].items():
         _add_all(index, phrases, ActorEntry("pair", pair_of=scope))
     people = frozenset(dictionary_key(p.split()[0]) for p in data["people"])
-    return ActorDictionary(index, people)
+    ordinary = frozenset(dictionary_key(w) for w in data["ordinary"])
+    return ActorDictionary(index, people, nisba_names, ordinary)
+
+
+def _short_names(phrases: Sequence[str]) -> list[str]:
+    """``منظمة العفو`` for ``منظمة العفو الدولية``: news names an international
+    organisation without its last word ("international", "world") once it
+    has said ``منظمة``, the word that keeps the short name unambiguous
+    (``المحكمة الجنائية``, ``صندوق النقد`` also name national bodies or stay rare)."""
+    return [phrase.rsplit(" ", 1)[0] for phrase in phrases
+            if len(phrase.split()) >= 3 and dictionary_key(phrase.split()[0]) == _ORGANISATION
+            and dictionary_key(phrase.split()[-1]) in _INTERNATIONAL]
 
 
 @cache
@@ -250,9 +273,10 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
                 day: date | None = None) -> list[ActorMention]:
     """Actor mentions of a sentence, left to right, neighbours combined;
     persons get the code they held on ``day`` (the publication date)."""
+    dictionary = actor_dictionary()
     raw = [
-        _mention(tokens, sentence, offset, m.start, m.end, m.value, m.phrase, day)
-        for m in actor_dictionary().index.find_all(tokens)
+        _mention(tokens, sentence, offset, m.start, m.end, _reading(tokens, m), m.phrase, day)
+        for m in dictionary.index.find_all(tokens)
         if not (_feminine_place(tokens, m.start, m.phrase) or _agent_adjective(tokens, m))
     ]
     combined: list[ActorMention] = []
@@ -269,7 +293,28 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
         if mention.kind == "adjective" and mention.end - mention.start == 1:
             mention.modifier = not _names_people(tokens, mention.start, mention.matched[-1],
                                                  after_actor=mention.start in ends)
-    return [m for m in combined if m.kind != "transparent" or m.country]
+    # مالي alone is "financial": Malian people only counted (12 ماليا).
+    return [m for m in combined if (m.kind != "transparent" or m.country)
+            and not (m.kind == "adjective" and m.head in dictionary.ordinary
+                     and not (m.start and is_count(tokens[m.start - 1])))]
+
+
+def _reading(tokens: Sequence[Token], match: Match[ActorEntry]) -> ActorEntry:
+    """A country name that is also its nisba (مالي, جيبوتي) is the name only
+    bare, with clitics at most (في مالي, ومالي); with the article or an ending
+    (المالية, ماليا, الماليين) it is the adjective, as a name takes neither."""
+    entry = match.value
+    key = _head_key(match.phrase)
+    adjective = actor_dictionary().nisba_names.get(key)
+    if entry.kind != "country" or adjective is None or _bare(tokens[match.start].norm, key):
+        return entry
+    return adjective
+
+
+def _bare(norm: str, key: str) -> bool:
+    """``norm`` is ``key`` behind the clitics و ف and ب ل ك at most."""
+    return any(norm == conjunction + preposition + key
+               for conjunction in ("", "و", "ف") for preposition in ("", "ب", "ل", "ك"))
 
 
 def _names_people(tokens: Sequence[Token], at: int, matched: str, *,
@@ -346,6 +391,10 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
         # مسلحا من تنظيم القاعدة, عضوا في حركة فتح: members of a named group are that group
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        locative=False, matched=matched)
+    if right.head == _HONORIFIC and right.start == left.end and left.kind != "adjective":
+        # وزير خارجية البحرين الشيخ خالد, الأمير الشيخ تميم: a title of the same
+        # person, not a cleric beside him.
+        return replace(left, end=right.end, text=text, matched=matched)
     if _enlists_in(left, right, tokens):
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        locative=False, matched=matched)

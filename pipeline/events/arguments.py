@@ -15,8 +15,14 @@ verb's subject (``شنت القوات غارات``), a nisba adjective (``الغ
 or an armed genitive, and their target from a genitive, a target marker
 (``هجوم على``) or a relative clause (``الغارات التي استهدفت X``). A protest
 addresses the institution it faces (``أمام السفارة``); violence with no
-other target is aimed at the place it hits (``قصفوا غزة``: PSE). Conjoined
-actors (``X وY``) come back as one group.
+other target is aimed at the place it hits (``قصفوا غزة``: PSE). A verb of
+urging ends at the urged act (``حثت روسيا على الضغط على سوريا``): its actors
+are not the appeal's and its event words are asked for, not done. An actor
+after a preposition (``مع``, ``عن``) or inside the object of ``أشاد ب`` is no
+subject, nor one the possessive pronoun of an event noun already names
+(``اتهامه للولايات المتحدة``); a leader or a post after an actor (``بقيادة``,
+``لدى``) is part of it. Conjoined actors (``X وY``), also two counted groups
+(``3 جنود و5 مدنيين``), come back as one group.
 """
 
 from __future__ import annotations
@@ -27,16 +33,30 @@ from dataclasses import dataclass, replace
 from pipeline.events.actors import ActorMention
 from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds, is_break
 from pipeline.events.lexicon import Match, Token, dictionary_key, lookup_keys, verb_key
-from pipeline.events.verbs import VerbEntry, verb_dictionary
+from pipeline.events.verbs import VerbEntry, is_count, verb_dictionary
 from pipeline.records import Location
 
 _ARMED_ROLES = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "GOV", "INS"})
 _PLURAL_ENDINGS = ("ون", "وا")
 _ACCUSE = "112"  # اتهم: an accused actor with no subject is the passive's target
 _AMONG = lookup_keys(dictionary_key(w) for w in ("بينهم", "بينهن", "منهم", "منهن"))
-# Prepositions in ب after an actor: not the charge of an accusation.
-_NOT_CHARGES = lookup_keys(dictionary_key(w) for w in (
-    "بعد", "بين", "بسبب", "بهدف", "بحسب", "بينما", "بشأن", "بدون"))
+# Who heads an actor (التحالف بقيادة السعودية, السلطة برأسها عباس, "with at its
+# head"): the leader named after it belongs to it, no argument of its own.
+_LEADERS = lookup_keys(dictionary_key(w) for w in ("قيادة", "رئاسة", "رأس"))
+# Prepositions in ب after an actor, and its leader: not the charge of an accusation.
+_NOT_CHARGES = _LEADERS | lookup_keys(dictionary_key(w) for w in (
+    "بعد", "بين", "بسبب", "بهدف", "بحسب", "بينما", "بشأن", "بدون", "بن"))  # بن: "son of"
+# Verbs of urging (حث X على, دعا X إلى, طالب X ب): the one urged is the target;
+# the urged act after its marker has actors of its own, not the appeal's.
+_URGE_VERBS = frozenset(verb_key(w) for w in ("حث", "حض", "دعا", "ناشد", "طالب", "طلب"))
+_URGED_ACT = frozenset({"علي", "الي"})  # على, إلى (normalised); ل+ and, after طالب, ب+ too
+_DEMAND = verb_key("طالب")  # طالب X بالإفراج: the demand follows ب
+_NOT_PURPOSES = frozenset({"لدي", "لكن", "لان", "لانه", "لانها", "لكي"})  # ل words, no act
+# على هامش, على خلفية, إلى جانب: a compound preposition, not the urged act.
+_COMPOUND_PREPOSITIONS = lookup_keys(dictionary_key(w) for w in (
+    "هامش", "خلفية", "لسان", "صعيد", "مستوى", "رغم", "جانب", "حد"))
+# دعت إليه النقابات: the resumptive pronoun of a relative clause; the actor after is the subject.
+_RESUMPTIVE = frozenset({"اليه", "اليها", "اليهم"})
 _HANDS = frozenset({"يد", "ايدي"})  # على يد, على أيدي: "at the hands of"
 _BY_FIRE = frozenset({"برصاص", "بنيران", "بايدي", "بيد"})
 # A protest held in front of an institution addresses it (أمام السفارة, خارج مقر الحكومة).
@@ -59,6 +79,13 @@ _PREMISES = lookup_keys(dictionary_key(w) for w in ("مقر", "مبنى"))
 _ADDRESSEE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PTY", "BUS", "MED"})
 # Words after a verb that are not its object (قتل أيضا, أصيب آخرون).
 _NOT_OBJECTS = lookup_keys(dictionary_key(w) for w in ("أيضا", "آخر", "أخرى", "جميعا"))
+# التقى مع الرئيس, رفع العقوبات عن طهران: an actor right after them is no subject.
+_OBJECT_PREPOSITIONS = frozenset({"مع", "عن", "الي"})
+# Verbs whose object takes ب or ل: an actor that is its genitive is no subject.
+_PREPOSITIONAL_VERBS = frozenset(verb_key(w) for w in (
+    "أشاد", "رحب", "ندد", "نوه", "تعهد", "اعتذر", "تمسك"))
+# أدانت بشدة الحكومة, تعهد بعض المتظاهرين, رحبت بعثة الأمم المتحدة: the actor is the subject.
+_NOT_OBJECT_HEADS = lookup_keys(dictionary_key(w) for w in ("بشدة", "بقوة", "بعض", "بعثة"))
 # Prepositions after a verb: what follows is not its direct object.
 _FUNCTION_WORDS = frozenset({"في", "من", "علي", "الي", "عن", "خلال", "اثناء", "داخل", "قرب", "امام",
                              "عند", "مع", "اثر", "جراء", "حين", "منذ"})
@@ -83,7 +110,8 @@ def conjoined_groups(actors: list[ActorMention],
     groups: dict[int, list[ActorMention]] = {}
     current: list[ActorMention] = []
     for i, actor in enumerate(actors):
-        if not (i and actor.conjoined and _adjacent(actors[i - 1], actor, tokens)):
+        if not (i and ((actor.conjoined and _adjacent(actors[i - 1], actor, tokens))
+                       or _counted_conjunct(actors[i - 1], actor, tokens))):
             current = []
         current.append(actor)
         groups[id(actor)] = current
@@ -95,12 +123,24 @@ def _adjacent(left: ActorMention, right: ActorMention, tokens: Sequence[Token]) 
     return all(t.text in {"،", ","} for t in tokens[left.end : right.start])
 
 
+def _counted_conjunct(left: ActorMention, right: ActorMention, tokens: Sequence[Token]) -> bool:
+    """``3 جنود و5 مدنيين``, ``ثلاثة جنود وخمسة مدنيين``: two counted groups
+    joined by the conjunction on the second count are one group (both died)."""
+    if not (_counted(left, tokens) and right.start == left.end + 1):
+        return False
+    joint = tokens[left.end]
+    count = joint.norm.removeprefix("و")
+    return joint.norm.startswith("و") and (
+        count.isdigit() or bool(joint.nominal & verb_dictionary().grammar.counts))
+
+
 def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
                implicit: ActorMention | None) -> tuple[list[ActorMention], list[ActorMention]]:
     """Source and target actors of an event word (each a conjoined group)."""
     tokens = sent.tokens
     left, right = bounds(word.start, word.end, tokens, frames)
-    actors = sent.actors
+    actors = [m for m in sent.actors
+              if not _part_of_previous(sent.groups.get(id(m), [m])[0], tokens)]
     before = [m for m in actors if left <= m.start and m.end <= word.start]
     if word.start > 0 and tokens[word.start - 1].text in {"،", ","}:
         before = []  # "X، يقاتلون": X closes an aside, it is not the subject
@@ -113,16 +153,37 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     source: ActorMention | None = None
     target: ActorMention | None = None
     after = _first_of_groups(after, sent)
-    if (word.value.passive and word.end in sent.event_starts and tokens[word.end].norm[0] == "و"
-            and _passive_form(tokens[word.end])):
-        after = []  # طبيب قتل وأصيب ثلاثة: the actors after are the passive verb's
+    if word.value.passive:
+        # قتل جنديان وأصيب مدنيان, جنديان قتلا في معارك ضد الحوثيين, طبيب قتل وأصيب
+        # ثلاثة: an actor after another event word is that word's, not this verb's.
+        # An event noun right after the verb is its subject (قتل رصاص الجيش فلسطينيا).
+        later = [j for j in sent.event_starts
+                 if j > word.end or (j == word.end and tokens[j].norm.startswith("و"))]
+        after = [m for m in after if not any(j < m.start for j in later)]
+    urge = verb_key(word.phrase.split()[0]) in _URGE_VERBS
+    if urge and word.end < len(tokens) and tokens[word.end].norm in _RESUMPTIVE:
+        before = []  # الإضراب الذي دعت إليه النقابات: the unions called for it
+    elif urge:
+        urged_at = _urged_act(word, tokens, sent.actors)
+        after = [m for m in after if m.start < urged_at]
+        if not before and not implicit and after and (
+                len(word.phrase.split()) > 1  # طالب بسحب القوات: the act's object
+                or (len(after) == 1 and after[0].start > word.end and after[0].end == urged_at
+                    and _unknown_subject(word, after[0], tokens))):
+            return [], _expand(after[0], sent)  # حثت ميركل روسيا على: Russia is urged
     if word.value.code == _ACCUSE:
-        after = _before_charge(after, tokens)
+        after = _before_charge(_up_to_charge(word, after, actors, sent), tokens)
         if (not before and len(after) == 1 and _charged(after[0], tokens)
                 and not object_pronoun(word, tokens)):  # تتهمه واشنطن ب: Washington accuses
             return [], _expand(after[0], sent)  # اتهم الجيش بقتل: the army is accused
     if implicit and not before:
         source, target = implicit, (after[0] if after else None)
+    elif (before and after and not word.value.passive and after[0].start == word.end
+          and object_pronoun(word, tokens)):
+        # وتنتقده المعارضة: the pronoun is the object, the actor right after the
+        # subject; the actor before is the object only right before the verb.
+        source = after[0]
+        target = before[-1] if before[-1].end == word.start else None
     elif before:
         source = before[-1]
         target = after[0] if after else None
@@ -148,21 +209,18 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         # never follows a preposition; the actor after the object is the subject.
         target = after[0]
         source = after[1] if len(after) >= 2 else None
-    elif len(after) >= 2 and not (word.value.passive and (
-            after[1].start - after[0].end > 2 or _counted(after[0], tokens)
-            or any(after[0].end <= j < after[1].start for j in sent.event_starts))):
-        # VSO; a passive needs its object right after, and a count right after
-        # it is its victim (قتل 12 جنديا و3 مسلحين: both groups died); an actor
-        # after another event word is that word's (قتل جنديان وأصيب مدنيان).
+    elif len(after) >= 2 and not _not_subject(word, after[0], tokens) and not (
+            word.value.passive and (
+                after[1].start - after[0].end > 2 or _counted(after[0], tokens))):
+        # VSO, unless the first actor is no subject (أشاد سرحان بمواقف الرئيس);
+        # a passive needs its object right after, and a count right after
+        # it is its victim (قتل 12 جنديا و3 مسلحين: both groups died).
         source, target = after[0], after[1]
     elif after:
         if word.value.passive:
-            # قتل ثلاثة جنود; not قتلوا خلال هجوم المتشددين: an actor after
-            # another event word is that word's, not this verb's victim.
-            if not any(word.end <= j < after[0].start for j in sent.event_starts):
-                target = _among(after, tokens) or after[0]
-        elif _owner_of_object(after[0], word, tokens):
-            target = after[0]  # هاجموا حافلة للجيش: the army owns what was attacked
+            target = _among(after, tokens) or after[0]  # قتل ثلاثة جنود
+        elif _owner_of_object(after[0], word, tokens) or _not_subject(word, after[0], tokens):
+            target = after[0]  # هاجموا حافلة للجيش, أشاد بمواقف الرئيس, التقى مع الرئيس
         else:
             source = after[0]
     agent = _by_agent(word.end, right, tokens, actors)
@@ -218,12 +276,7 @@ def _victim_follows(word: Match[VerbEntry], mention: ActorMention, sent: Sentenc
 def _counted(mention: ActorMention, tokens: Sequence[Token]) -> bool:
     """A number or count word is right before the actor (12 جنديا, خمسة مدنيين):
     a tally of persons, which a casualty verb makes its victims."""
-    return mention.start > 0 and _is_count(tokens[mention.start - 1])
-
-
-def _is_count(token: Token) -> bool:
-    """A number (12) or a count word (ثلاثة, عشرات)."""
-    return token.text.isdigit() or bool(token.nominal & verb_dictionary().grammar.counts)
+    return mention.start > 0 and is_count(tokens[mention.start - 1])
 
 
 def _among(after: list[ActorMention], tokens: Sequence[Token]) -> ActorMention | None:
@@ -285,6 +338,14 @@ def _object_follows(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
         or following.nominal & (grammar.time_words | grammar.clause_breaks | _NOT_OBJECTS))
 
 
+def _possessed(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """The event noun carries a possessive pronoun, its agent (``اتهامه``,
+    ``قصفها``, ``دعمهم``): the actor after it is its object, not its agent."""
+    norm = tokens[word.start].norm
+    key = dictionary_key(word.phrase.split()[0])
+    return any(norm.endswith(key + s) for s in PRONOUN_SUFFIXES[1:])
+
+
 def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """The verb carries an object pronoun (خطفهم, قتلته), one its dictionary
     form does not end with (وجه "directed" is not وج + ه)."""
@@ -293,6 +354,127 @@ def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     key = verb_key(word.phrase.split()[0])
     return any(norm.endswith(s) and not key.endswith(s) and len(norm) > len(key)
                for s in PRONOUN_SUFFIXES[1:])
+
+
+def _urged_act(word: Match[VerbEntry], tokens: Sequence[Token],
+               actors: list[ActorMention]) -> int:
+    """Where the act a verb of urging asks for begins: ``على`` or ``إلى``
+    (not ``على هامش``, ``إلى جانب``), or a ``ل`` word (after ``طالب`` a ``ب``
+    word) right after the verb or an actor (``حثت روسيا على الضغط على
+    سوريا``, ``دعت الجماعة إلى إخراج مصر``, ``حث X لتقديم``). The actors of
+    the act (Syria, Egypt) are not those of the appeal; a marker inside the
+    verb's phrase (``دعا إلى الحوار بين X وY``) is not one: its parties are
+    what the appeal is about. The sentence's end when there is no marker."""
+    first = word.tail[1] if word.tail else word.end
+    ends = {first} | {m.end for m in actors if m.start >= first}
+    starts = {m.start for m in actors}
+    demand = verb_key(word.phrase.split()[0]) == _DEMAND
+    previous = first
+    for j in range(first, len(tokens)):
+        token = tokens[j]
+        if token.text in QUOTES or token.text in {"،", ","}:
+            continue  # دعا «جميع الفاعلين» إلى «التعاون»
+        norm = token.norm
+        if norm in _URGED_ACT:
+            if not (j + 1 < len(tokens) and tokens[j + 1].nominal & _COMPOUND_PREPOSITIONS):
+                return j
+        elif previous in ends and j not in starts and len(norm) > 3 and (
+                (norm.startswith("ل") and norm not in _NOT_PURPOSES)
+                or (demand and norm.startswith("ب") and not token.nominal & _NOT_CHARGES)):
+            return j
+        if is_break(tokens, j):
+            break
+        previous = j + 1
+    return len(tokens)
+
+
+def _not_subject(word: Match[VerbEntry], mention: ActorMention,
+                 tokens: Sequence[Token]) -> bool:
+    """The only actor after a verb is not its subject when a preposition is
+    right before it (``التقى مع الرئيس``, ``رفع العقوبات عن طهران``), or,
+    after a verb whose object takes ``ب`` or ``ل`` (``أشاد ب``, ``رحب ب``,
+    ``ندد ب``, ``اعتذر ل``), when it is the genitive of that object (``أشاد
+    سرحان بمواقف الرئيس``, ``رحبت بموافقة أنقرة``): a subject carries no
+    preposition, nor does the noun it is the genitive of. Not after a
+    resumptive pronoun (``نددت بها المعارضة``), an adverb (``لاحقا``,
+    ``بشدة``), ``بعض`` or a preposition of time or cause (``بعد``, ``بسبب``):
+    the actor is then the subject."""
+    start = word.tail[1] if word.tail else word.end
+    between = tokens[start : mention.start]
+    if between and between[-1].norm in _OBJECT_PREPOSITIONS:
+        return True
+    if (verb_key(word.phrase.split()[0]) not in _PREPOSITIONAL_VERBS
+            or not 0 < len(between) <= 2
+            or not all(t.is_word and not is_count(t) for t in between)):
+        return False
+    head, norm = between[-1], between[-1].norm  # بمواقف الرئيس: the noun the actor is of
+    return (norm.startswith(("ب", "ل")) and norm[1:] not in PRONOUN_SUFFIXES
+            and not norm.endswith("ا") and norm not in _NOT_PURPOSES
+            and not head.nominal & (_NOT_CHARGES | _NOT_OBJECT_HEADS
+                                    | verb_dictionary().grammar.time_words))
+
+
+def urged_words(words: Sequence[Match[VerbEntry]], sent: Sentence) -> frozenset[int]:
+    """Starts of the event words inside an act a verb of urging asks for
+    (``حضت شركاءها على فرض عقوبات على إيران``, ``طالبت بالإفراج عن``): asked
+    for, not done, so not events of their own."""
+    tokens = sent.tokens
+    urges = [w for w in words
+             if w.value.kind == "verb" and verb_key(w.phrase.split()[0]) in _URGE_VERBS]
+    appeals = {w.start for w in urges}
+    inside: set[int] = set()
+    for word in urges:
+        start = _urged_act(word, tokens, sent.actors)
+        # The act ends with the clause or at the next appeal (وطلبت من السفير).
+        end = next((j for j in range(start + 1, len(tokens))
+                    if is_break(tokens, j) or j in appeals), len(tokens))
+        inside.update(w.start for w in words if start <= w.start < end)
+    return frozenset(inside)
+
+
+def _unknown_subject(word: Match[VerbEntry], urged: ActorMention,
+                     tokens: Sequence[Token]) -> bool:
+    """``حثت ميركل روسيا على``: words the dictionary does not know come
+    between the verb of urging and the one actor before the urged act; they
+    are the subject (a name), and the actor is the one urged. Not an adverb
+    or a time (``دعت مجددا روسيا إلى``, ``دعت أمس``): the actor is then the
+    subject."""
+    grammar = verb_dictionary().grammar
+    between = tokens[word.end : urged.start]
+    return len(between) <= 2 and _object_follows(word, tokens) and all(
+        t.is_word and not t.norm.endswith("ا") and not t.nominal & grammar.time_words
+        for t in between)
+
+
+def _part_of_previous(mention: ActorMention, tokens: Sequence[Token]) -> bool:
+    """The actor (the first of its conjoined group) names who leads the one
+    before it (``بقيادة السعودية``, ``برئاسة عباس``, ``على رأسها``) or where
+    it is posted (``السفيرة الأمريكية لدى الأمم المتحدة``): part of that
+    actor, not an argument."""
+    at = mention.start - 1
+    if at < 0:
+        return False
+    if tokens[at].norm == "لدي":
+        return True
+    if not tokens[at].nominal & _LEADERS:
+        return False
+    return tokens[at].norm.startswith("ب") or (at > 0 and tokens[at - 1].norm == "علي")
+
+
+def _up_to_charge(word: Match[VerbEntry], after: list[ActorMention],
+                  actors: list[ActorMention], sent: Sentence) -> list[ActorMention]:
+    """The actors after an accusation, reaching past the usual window to its
+    charge when an aside comes first (``اتهمت منظمة العفو في تقرير نشرته
+    الخميس، القوات الحكومية بتعذيب``): the accused is named right before
+    the charge, as far into the clause as it is."""
+    if any(_charged(m, sent.tokens) for m in after):
+        return after
+    end = next((j for j in range(word.end, len(sent.tokens)) if is_break(sent.tokens, j)),
+               len(sent.tokens))
+    further = _first_of_groups([m for m in actors if word.end <= m.start and m.end <= end], sent)
+    charged = [m for m in further if _charged(m, sent.tokens)]
+    return [*after, charged[0]] if charged and charged[0].start >= (
+        after[-1].end if after else word.end) else after
 
 
 def _before_charge(after: list[ActorMention], tokens: Sequence[Token]) -> list[ActorMention]:
@@ -366,11 +548,13 @@ def _noun_arguments(word: Match[VerbEntry], sent: Sentence, before: list[ActorMe
                     None)
     if modifier and source is None:
         source = replace(modifier, modifier=False)
-    genitive = next((m for m in actors if m.start == follow), None)
+    # غاراته الجوية والمدفعية: a conjoined word is coordinated with the noun, not its genitive.
+    genitive = next((m for m in actors if m.start == follow and not m.conjoined), None)
     if genitive:
         agent_first = bool(tokens[word.start].nominal & grammar.agent_genitive)
         armed = genitive.role in _ARMED_ROLES or genitive.fixed_code or not genitive.role
-        if source is not None or word.value.passive or not (agent_first and armed):
+        if (source is not None or word.value.passive or not (agent_first and armed)
+                or _possessed(word, tokens)):  # اتهامه للولايات المتحدة: his, against the US
             target = target or genitive
         else:
             source = genitive
@@ -402,7 +586,7 @@ def _skip_quantities(tokens: Sequence[Token], i: int, actors: list[ActorMention]
     starts = {m.start for m in actors}
     start = i
     while i < len(tokens) and i not in starts and (
-            tokens[i].text in QUOTES or _is_count(tokens[i])):
+            tokens[i].text in QUOTES or is_count(tokens[i])):
         i += 1
     if start < i < len(tokens) - 1 and tokens[i].norm == "من":
         i += 1

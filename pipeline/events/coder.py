@@ -33,6 +33,7 @@ from pipeline.events.arguments import (
     object_pronoun,
     protest_addressee,
     stimulus_arguments,
+    urged_words,
 )
 from pipeline.events.cameo import lookup
 from pipeline.events.clauses import (
@@ -66,7 +67,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-1.2"
+CODER_VERSION = "akhbar-events-1.3"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -141,10 +142,10 @@ def _code_sentence(
                      sentence_evidence(tokens, places, actors),
                      background(tokens, published), frozenset(w.start for w in words))
     event_date = _event_date(sentence, published)
-    absorbed = relative_clause_verbs(tokens, words)
+    skipped = relative_clause_verbs(tokens, words) | urged_words(words, sent)
     events: list[Event] = []
     for word in words:
-        if word.start in absorbed:
+        if word.start in skipped:
             continue
         frame = innermost_frame(clause_frames, word.start)
         implicit = implicit_subject(frame, word, words, tokens)

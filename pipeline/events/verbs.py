@@ -16,6 +16,7 @@ import yaml
 from pipeline.events.cameo import lookup
 from pipeline.events.lexicon import (
     PhraseIndex,
+    Token,
     compiled_before_tokens,
     dictionary_key,
     lookup_keys,
@@ -183,3 +184,10 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         mishaps=_keys(grammar_words["mishaps"]),
         wars=_keys(grammar_words["wars"]),
     )
+
+
+def is_count(token: Token) -> bool:
+    """A number (12) or a count word (ثلاثة, عشرات): what makes the persons
+    after it a tally (victims of a casualty verb, people rather than an
+    adjective)."""
+    return token.text.isdigit() or bool(token.nominal & verb_dictionary().grammar.counts)
