@@ -1,0 +1,116 @@
+"""Harm that nobody inflicted, and other senses of the words of violence (issue 7).
+
+Road, air and sea accidents, fires and spaceflight fill the violence words of
+everyday news (``حادث مرور``, ``انقلاب سيارة``, ``سقوط طائرة``, ``اشتعال
+النيران``, ``أطلقت صاروخا يحمل قمرا صناعيا``), as do figures of speech
+(``طعنة في الظهر``, ``خطف الأضواء``) and allegations of involvement
+(``متورط في``): none of them is an assault. Every sentence is our own,
+written for the rule it exercises; each rule is paired with a sentence that
+must still be coded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.event_readers import readers
+
+PUBLISHED = date(2018, 4, 10)
+coded, violent, protests = readers(PUBLISHED)
+
+
+# --- accidents --------------------------------------------------------------------------
+
+
+def test_a_road_accident_is_no_assault():
+    assert not violent("لقي ثلاثة أشخاص مصرعهم وأصيب خمسة آخرون في حادث مرور جد صباح اليوم "
+                       "على الطريق الرابطة بين المدينتين.")
+
+
+def test_a_bomb_that_hits_a_passing_patrol_is_still_an_assault():
+    assert violent("قتل جنديان في انفجار عبوة ناسفة لدى مرور دورية عسكرية صباح اليوم قرب "
+                   "المدينة.")
+
+
+def test_an_overturned_car_is_no_assault():
+    assert not violent("توفي رجل وأصيب أربعة من أفراد عائلته إثر انقلاب السيارة التي تقلهم "
+                       "مساء أمس على الطريق السريعة.")
+
+
+def test_casualties_among_the_putschists_are_still_reported():
+    assert violent("قتل عشرة من الانقلابيين وأصيب عشرون آخرون أمس في محافظة تعز.")
+
+
+def test_a_plane_crash_is_no_assault():
+    assert not violent("قتل جميع ركاب الطائرة الصغيرة وعددهم ستة أشخاص بعد سقوط طائرتهم في "
+                       "منطقة جبلية أمس.")
+
+
+def test_a_downed_plane_is_still_an_assault():
+    assert violent("أدى إسقاط الطائرة بصاروخ أمس إلى مقتل جميع من كانوا على متنها وعددهم "
+                   "مئة شخص.")
+
+
+def test_a_toll_that_falls_is_still_reported():
+    assert violent("أسفر الهجوم على السوق أمس عن سقوط عشرين قتيلا.")
+
+
+def test_flames_are_not_gunfire():
+    assert not violent("قتل اثنا عشر شخصا أمس إثر اشتعال النيران في مبنى سكني وسط المدينة.")
+
+
+def test_gunfire_is_still_gunfire():
+    assert violent("قتل ثلاثة أشخاص بنيران القوات أمس في السوق.")
+
+
+def test_a_truck_bomb_beside_a_mishap_word_is_an_assault():
+    assert violent("قتل خمسة أشخاص أمس في شاحنة مفخخة قرب حافلة للركاب.")
+
+
+def test_a_truck_driven_into_a_crowd_is_not_read_as_an_accident():
+    assert violent("قتل عشرة أشخاص أمس بعد أن دهست شاحنة حشدا من المشاة في وسط المدينة.")
+
+
+# --- other senses and figures of speech --------------------------------------------------
+
+
+def test_a_stab_in_the_back_is_a_figure_of_speech():
+    assert not violent("وصف الرئيس الفرنسي، الاثنين، في العاصمة باريس قرار الحكومة الألمانية "
+                       "بأنه طعنة بالظهر لأوروبا.")
+
+
+def test_a_stab_in_the_back_that_wounds_is_a_stabbing():
+    events = violent("تلقى الشرطي طعنة في الظهر من مهاجم مجهول أمس في السوق وأصيب بجروح.")
+    assert "1823" in {e.event_code for e in events}
+
+
+def test_stealing_the_limelight_is_no_kidnapping():
+    # Clubs named after the army and the police are actors to the dictionary.
+    assert not violent("وخطف لاعبو الجيش الأضواء من الشرطة، الأحد، في الرباط بعد فوزهم "
+                       "بثلاثة أهداف.")
+
+
+def test_gunmen_who_kidnap_at_a_checkpoint_still_kidnap():
+    events = violent("خطف مسلحون ثلاثة مهندسين من نقطة تفتيش على الطريق أمس.")
+    assert {e.root_code for e in events} == {"18"}
+
+
+def test_a_satellite_launch_is_no_strike():
+    assert not violent("وأطلق صاروخ يحمل ثلاثة أقمار صناعية من المركز صباح الخميس ودخلت "
+                       "مداراتها.")
+
+
+def test_rockets_fired_at_a_town_are_a_strike():
+    assert violent("أطلق المسلحون صواريخ على البلدة أمس.")
+
+
+# --- allegations of involvement ------------------------------------------------------------
+
+
+def test_suspects_involved_in_attacks_are_no_new_attack():
+    assert not violent("وتبين أن ثلاثة من الموقوفين، الأحد، في العاصمة متورطون في عمليات "
+                       "إرهابية استهدفت الجيش.")
+
+
+def test_a_bombing_reported_as_news_is_coded():
+    assert violent("فجر انتحاري نفسه في السوق أمس وقتل خمسة أشخاص.")
