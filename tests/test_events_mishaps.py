@@ -3,8 +3,9 @@
 Road, air and sea accidents, fires and spaceflight fill the violence words of
 everyday news (``حادث مرور``, ``انقلاب سيارة``, ``سقوط طائرة``, ``اشتعال
 النيران``, ``أطلقت صاروخا يحمل قمرا صناعيا``), as do figures of speech
-(``طعنة في الظهر``, ``خطف الأضواء``) and allegations of involvement
-(``متورط في``): none of them is an assault. Every sentence is our own,
+(``طعنة في الظهر``, ``خطف الأضواء``), computers and football (``هجوم
+إلكتروني``, ``الشوط الثاني``), executions for a murder (``القصاص``) and
+allegations of involvement (``متورط في``): none of them is an assault. Every sentence is our own,
 written for the rule it exercises; each rule is paired with a sentence that
 must still be coded.
 """
@@ -63,6 +64,21 @@ def test_gunfire_is_still_gunfire():
     assert violent("قتل ثلاثة أشخاص بنيران القوات أمس في السوق.")
 
 
+def test_a_volcano_is_no_assault():
+    assert not violent("قتل 40 شخصا على الأقل، الأحد، جراء ثوران بركان على بعد 30 كيلومترا من "
+                       "العاصمة.")
+
+
+def test_panic_is_no_wound():
+    assert not violent("وأصيب سكان القرية، الاثنين، بالذعر بعد سماع دوي في ثلاثة أحياء من "
+                       "المدينة.")
+
+
+def test_panic_after_a_blast_still_reports_the_blast():
+    assert violent("وأصيب سكان القرية، الاثنين، بالذعر بعد انفجار سيارة مفخخة في ثلاثة أحياء "
+                   "من المدينة.")
+
+
 def test_a_truck_bomb_beside_a_mishap_word_is_an_assault():
     assert violent("قتل خمسة أشخاص أمس في شاحنة مفخخة قرب حافلة للركاب.")
 
@@ -102,6 +118,34 @@ def test_a_satellite_launch_is_no_strike():
 
 def test_rockets_fired_at_a_town_are_a_strike():
     assert violent("أطلق المسلحون صواريخ على البلدة أمس.")
+
+
+def test_a_cyber_attack_is_no_assault():
+    assert not violent("أعلنت وزارة الدفاع، الاثنين، تعرض شبكتها لهجوم إلكتروني استهدف 300 "
+                       "حاسوب في العاصمة.")
+
+
+def test_an_attack_on_a_ministry_is_still_an_assault():
+    assert violent("أعلنت الشرطة، الاثنين، تعرض مبنى وزارة الدفاع لهجوم مسلح استهدف 3 حراس "
+                   "في العاصمة.")
+
+
+def test_attacks_in_the_second_half_are_football():
+    # A goalkeeper (حارس) is a guard to the actor dictionary.
+    assert not violent("وواصلت السنغال، الأحد، شن الهجمات على الحارس الكولومبي في الشوط "
+                       "الثاني في موسكو.")
+
+
+# --- background -------------------------------------------------------------------------
+
+
+def test_an_execution_for_murder_is_no_new_shooting():
+    assert not violent("نفذت وزارة الداخلية، الخميس، حكم القتل قصاصا في رجل أطلق النار على "
+                       "شقيقين في مدينة بريدة.")
+
+
+def test_a_shooting_of_two_brothers_is_reported():
+    assert violent("أطلق رجل النار على شقيقين، الخميس، في مدينة بريدة وقتلهما.")
 
 
 # --- allegations of involvement ------------------------------------------------------------

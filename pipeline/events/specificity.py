@@ -134,7 +134,11 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     violence in the sentence (طعنة في الظهر: betrayal, but تلقى طعنة في
     الظهر وأصيب بجروح is a stabbing); a kidnapping word with a prize or the
     limelight as its object (``snatched``: خطف الأضواء, خطف بطاقة التأهل);
-    a rocket launched in a sentence with a satellite (``satellites``)."""
+    a rocket launched in a sentence with a satellite (``satellites``); an
+    attack, a strike or a target in a sentence about computers (``cyber``:
+    تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; a casualty word still
+    reports harm); any of them on a football pitch (``pitch``: هجمة في الشوط
+    الثاني)."""
     grammar = verb_dictionary().grammar
     code = word.value.code
     if code == _STAB and _in_the_back(word, tokens) and not any(
@@ -144,6 +148,10 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
                                         for t in tokens[word.end : word.end + _SNATCH_REACH]):
         return True
     if code in _LAUNCHES and any(t.nominal & grammar.satellites for t in tokens):
+        return True
+    if not _casualty(word, tokens) and any(t.nominal & grammar.cyber for t in tokens):
+        return True
+    if any(t.nominal & grammar.pitch for t in tokens):
         return True
     return _blow_to(word, tokens)
 

@@ -77,6 +77,8 @@ class Grammar:
     blows: frozenset[str]
     snatched: frozenset[str]
     satellites: frozenset[str]
+    pitch: frozenset[str]
+    cyber: frozenset[str]
     strike_targets: frozenset[str]
     perception: frozenset[str]
     protesters: frozenset[str]
@@ -179,6 +181,8 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         blows=_keys(grammar_words["blows"]),
         snatched=_keys(grammar_words["snatched"]),
         satellites=_keys(grammar_words["satellites"]),
+        pitch=_keys(grammar_words["pitch"]),
+        cyber=_keys(grammar_words["cyber"]),
         strike_targets=_keys(grammar_words["strike_targets"]),
         perception=_keys(grammar_words["perception"]),
         protesters=_keys(grammar_words["protesters"]),
