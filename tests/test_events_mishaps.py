@@ -5,7 +5,9 @@ everyday news (``حادث مرور``, ``انقلاب سيارة``, ``سقوط ط
 النيران``, ``أطلقت صاروخا يحمل قمرا صناعيا``), as do figures of speech
 (``طعنة في الظهر``, ``خطف الأضواء``), computers and football (``هجوم
 إلكتروني``, ``الشوط الثاني``), executions for a murder (``القصاص``) and
-allegations of involvement (``متورط في``): none of them is an assault. Every sentence is our own,
+allegations of involvement (``متورط في``): none of them is an assault. Nor
+is hitting a protester (``يضرب متظاهرا``), pretending (``تظاهر بأنه``) or a
+crowd that gathers to greet a team a protest. Every sentence is our own,
 written for the rule it exercises; each rule is paired with a sentence that
 must still be coded.
 """
@@ -17,7 +19,7 @@ from datetime import date
 from tests.event_readers import readers
 
 PUBLISHED = date(2018, 4, 10)
-coded, violent, protests = readers(PUBLISHED)
+_, violent, protests = readers(PUBLISHED)
 
 
 # --- accidents --------------------------------------------------------------------------
@@ -158,3 +160,33 @@ def test_suspects_involved_in_attacks_are_no_new_attack():
 
 def test_a_bombing_reported_as_news_is_coded():
     assert violent("فجر انتحاري نفسه في السوق أمس وقتل خمسة أشخاص.")
+
+
+def test_suspects_involved_in_riots_are_no_riot():
+    assert not protests("اعتقلت الشرطة، الأحد، 11 شخصا يشتبه في ضلوعهم في أعمال شغب في وسط "
+                        "العاصمة.")
+
+
+# --- other senses of the protest words ----------------------------------------------------
+
+
+def test_hitting_a_protester_is_no_strike():
+    assert not protests("ويظهر في مقطع الفيديو، الأحد، رجل يرتدي زي الشرطة وهو يضرب متظاهرا في "
+                        "وسط العاصمة.")
+
+
+def test_protesters_who_strike_still_strike():
+    events = protests("وأضرب آلاف المتظاهرين، الأحد، عن العمل في وسط العاصمة.")
+    assert {e.event_code for e in events} == {"143"}
+
+
+def test_pretending_is_no_demonstration():
+    assert not protests("وكان رجلان قد تظاهرا بأنهما من عمال الصيانة، الأحد، في وسط العاصمة.")
+
+
+def test_a_crowd_that_greets_a_team_is_no_protest():
+    assert not protests("واحتشد الآلاف، الأحد، لتحية المنتخب الفائز في وسط العاصمة.")
+
+
+def test_protesters_massed_before_parliament_still_protest():
+    assert protests("واحتشد آلاف المتظاهرين، الأحد، أمام البرلمان في وسط العاصمة.")

@@ -49,6 +49,9 @@ _ON = dictionary_key("على")  # تعليقا على: what a comment is about
 _STAB = "1823"  # طعن: stabbing
 _KIDNAP = "181"  # خطف, اختطف
 _SNATCH_REACH = 4  # وخطف النجم المصري الأضواء: the object after a two-word subject
+_WELCOME_REACH = 3  # words: احتشد الآلاف، أمس، لتحية: the purpose after a subject and a day
+_THAT = "بان"  # تظاهر بأنه: pretended that (normalised بأن)
+_STRIKE = "143"  # أضرب, إضراب: a strike; يضرب also hits
 _LAUNCHES = frozenset({"194", "183"})  # أطلق صاروخا; انفجر (on the launch pad)
 
 
@@ -134,7 +137,8 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     violence in the sentence (طعنة في الظهر: betrayal, but تلقى طعنة في
     الظهر وأصيب بجروح is a stabbing); a kidnapping word with a prize or the
     limelight as its object (``snatched``: خطف الأضواء, خطف بطاقة التأهل);
-    a rocket launched in a sentence with a satellite (``satellites``); an
+    a rocket launched in a sentence with a satellite (``satellites``); a
+    protest word in another sense (:func:`_not_a_protest`); an
     attack, a strike or a target in a sentence about computers (``cyber``:
     تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; a casualty word still
     reports harm); any of them on a football pitch (``pitch``: هجمة في الشوط
@@ -153,7 +157,22 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
         return True
     if any(t.nominal & grammar.pitch for t in tokens):
         return True
-    return _blow_to(word, tokens)
+    return _blow_to(word, tokens) or (code[:2] == "14" and _not_a_protest(word, tokens))
+
+
+def _not_a_protest(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Other senses of the protest words: a crowd that gathered to greet,
+    watch or celebrate (``welcomes``: احتشدوا لتحية الرئيس); pretending
+    (تظاهر بأنه, "pretended that"); and يضرب with a person or a protester as
+    its object, which hits rather than strikes (يضرب متظاهرا)."""
+    grammar = verb_dictionary().grammar
+    after = [t for t in tokens[word.end : word.end + 2 * _WELCOME_REACH] if t.is_word]
+    if any(t.nominal & grammar.welcomes for t in after[:_WELCOME_REACH]):
+        return True
+    if after and after[0].norm.startswith(_THAT):
+        return True
+    return word.value.code == _STRIKE and bool(after) and bool(
+        after[0].nominal & (grammar.protesters | _PERSONS))
 
 
 def _in_the_back(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

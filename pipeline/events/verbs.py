@@ -77,6 +77,7 @@ class Grammar:
     blows: frozenset[str]
     snatched: frozenset[str]
     satellites: frozenset[str]
+    welcomes: frozenset[str]
     pitch: frozenset[str]
     cyber: frozenset[str]
     strike_targets: frozenset[str]
@@ -181,6 +182,7 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         blows=_keys(grammar_words["blows"]),
         snatched=_keys(grammar_words["snatched"]),
         satellites=_keys(grammar_words["satellites"]),
+        welcomes=_keys(grammar_words["welcomes"]),
         pitch=_keys(grammar_words["pitch"]),
         cyber=_keys(grammar_words["cyber"]),
         strike_targets=_keys(grammar_words["strike_targets"]),
