@@ -190,3 +190,8 @@ def test_a_crowd_that_greets_a_team_is_no_protest():
 
 def test_protesters_massed_before_parliament_still_protest():
     assert protests("واحتشد آلاف المتظاهرين، الأحد، أمام البرلمان في وسط العاصمة.")
+
+
+def test_gunfire_over_a_video_game_is_still_gunfire():
+    assert violent("أطلق الصبي النار على شقيقته أمس في منزل العائلة في ولاية ميسيسيبي خلال "
+                   "شجار على لعبة إلكترونية.")

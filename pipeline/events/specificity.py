@@ -52,6 +52,7 @@ _SNATCH_REACH = 4  # وخطف النجم المصري الأضواء: the object
 _WELCOME_REACH = 3  # words: احتشد الآلاف، أمس، لتحية: the purpose after a subject and a day
 _THAT = "بان"  # تظاهر بأنه: pretended that (normalised بأن)
 _STRIKE = "143"  # أضرب, إضراب: a strike; يضرب also hits
+_ATTACK = "190"  # هاجم, هجوم, استهدف: an attack of no named kind
 _LAUNCHES = frozenset({"194", "183"})  # أطلق صاروخا; انفجر (on the launch pad)
 
 
@@ -139,10 +140,10 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     limelight as its object (``snatched``: خطف الأضواء, خطف بطاقة التأهل);
     a rocket launched in a sentence with a satellite (``satellites``); a
     protest word in another sense (:func:`_not_a_protest`); an
-    attack, a strike or a target in a sentence about computers (``cyber``:
-    تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; a casualty word still
-    reports harm); any of them on a football pitch (``pitch``: هجمة في الشوط
-    الثاني)."""
+    attack or a target (190) in a sentence about computers (``cyber``:
+    تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; gunfire over a video game
+    and casualty words still report harm); any of them on a football pitch
+    (``pitch``: هجمة في الشوط الثاني)."""
     grammar = verb_dictionary().grammar
     code = word.value.code
     if code == _STAB and _in_the_back(word, tokens) and not any(
@@ -153,7 +154,8 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
         return True
     if code in _LAUNCHES and any(t.nominal & grammar.satellites for t in tokens):
         return True
-    if not _casualty(word, tokens) and any(t.nominal & grammar.cyber for t in tokens):
+    if code == _ATTACK and not _casualty(word, tokens) and any(
+            t.nominal & grammar.cyber for t in tokens):
         return True
     if any(t.nominal & grammar.pitch for t in tokens):
         return True
