@@ -113,6 +113,10 @@ def test_gunmen_who_kidnap_at_a_checkpoint_still_kidnap():
     assert {e.root_code for e in events} == {"18"}
 
 
+def test_the_limelight_is_read_past_commas():
+    assert not violent("وخطف الجيش، الأحد، الأضواء من الشرطة في الرباط بعد فوزه بثلاثة أهداف.")
+
+
 def test_a_satellite_launch_is_no_strike():
     assert not violent("وأطلق صاروخ يحمل ثلاثة أقمار صناعية من المركز صباح الخميس ودخلت "
                        "مداراتها.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import islice
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.clauses import Frame, is_complementizer
@@ -48,7 +49,7 @@ _VSO_SUBJECT = 3  # words after a verb where its subject is read (تستهدف �
 _ON = dictionary_key("على")  # تعليقا على: what a comment is about
 _STAB = "1823"  # طعن: stabbing
 _KIDNAP = "181"  # خطف, اختطف
-_SNATCH_REACH = 4  # وخطف النجم المصري الأضواء: the object after a two-word subject
+_SNATCH_REACH = 4  # words: وخطف النجم المصري الأضواء, the object after a subject
 _WELCOME_REACH = 3  # words: احتشد الآلاف، أمس، لتحية: the purpose after a subject and a day
 _THAT = "بان"  # تظاهر بأنه: pretended that (normalised بأن)
 _STRIKE = "143"  # أضرب, إضراب: a strike; يضرب also hits
@@ -150,7 +151,7 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
             w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words):
         return True
     if code.startswith(_KIDNAP) and any(t.nominal & grammar.snatched
-                                        for t in tokens[word.end : word.end + _SNATCH_REACH]):
+                                        for t in _words_after(word, tokens, _SNATCH_REACH)):
         return True
     if code in _LAUNCHES and any(t.nominal & grammar.satellites for t in tokens):
         return True
@@ -162,14 +163,20 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     return _blow_to(word, tokens) or (code[:2] == "14" and _not_a_protest(word, tokens))
 
 
+def _words_after(word: Match[VerbEntry], tokens: Sequence[Token], reach: int) -> list[Token]:
+    """The first ``reach`` words after the event word, past punctuation
+    (وخطف الزعيم، العين، بطاقة التأهل)."""
+    return list(islice((t for t in tokens[word.end :] if t.is_word), reach))
+
+
 def _not_a_protest(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """Other senses of the protest words: a crowd that gathered to greet,
     watch or celebrate (``welcomes``: احتشدوا لتحية الرئيس); pretending
     (تظاهر بأنه, "pretended that"); and يضرب with a person or a protester as
     its object, which hits rather than strikes (يضرب متظاهرا)."""
     grammar = verb_dictionary().grammar
-    after = [t for t in tokens[word.end : word.end + 2 * _WELCOME_REACH] if t.is_word]
-    if any(t.nominal & grammar.welcomes for t in after[:_WELCOME_REACH]):
+    after = _words_after(word, tokens, _WELCOME_REACH)
+    if any(t.nominal & grammar.welcomes for t in after):
         return True
     if after and after[0].norm.startswith(_THAT):
         return True
