@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import islice
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.clauses import Frame, is_complementizer
@@ -46,6 +47,14 @@ _IN = frozenset({"في", "وفي", "ففي"})  # في حال, في حالة: a c
 _BEFORE = "قبل"  # قبل عامين: years ago
 _VSO_SUBJECT = 3  # words after a verb where its subject is read (تستهدف العقوبات الجديدة)
 _ON = dictionary_key("على")  # تعليقا على: what a comment is about
+_STAB = "1823"  # طعن: stabbing
+_KIDNAP = "181"  # خطف, اختطف
+_SNATCH_REACH = 4  # words: وخطف النجم المصري الأضواء, the object after a subject
+_WELCOME_REACH = 3  # words: احتشد الآلاف، أمس، لتحية: the purpose after a subject and a day
+_THAT = "بان"  # تظاهر بأنه: pretended that (normalised بأن)
+_STRIKE = "143"  # أضرب, إضراب: a strike; يضرب also hits
+_ATTACK = "190"  # هاجم, هجوم, استهدف: an attack of no named kind
+_LAUNCHES = frozenset({"194", "183"})  # أطلق صاروخا; انفجر (on the launch pad)
 
 
 def sentence_evidence(tokens: Sequence[Token], places: Sequence[Match],
@@ -99,7 +108,7 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     if ((not protest or word.value.kind == "noun") and _subordinate(word, words, tokens)) or (
             protest and _describes_protesters(word, tokens)):
         return 0.0
-    if _alleged(word, tokens) or _figurative(word, tokens):
+    if _alleged(word, tokens) or _figurative(word, words, tokens):
         return 0.0
     if not protest and (_mishap(word, words, tokens) or _civil_aim(word, words, tokens)):
         return 0.0
@@ -123,7 +132,65 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
     return _EVIDENCE_WEIGHT[max(0, min(evidence, len(_EVIDENCE_WEIGHT) - 1))]
 
 
-def _figurative(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
+                tokens: Sequence[Token]) -> bool:
+    """A figure of speech or another sense of a word of violence: a blow to
+    someone (:func:`_blow_to`); a stab in the back with no other word of
+    violence in the sentence (طعنة في الظهر: betrayal, but تلقى طعنة في
+    الظهر وأصيب بجروح is a stabbing); a kidnapping word with a prize or the
+    limelight as its object (``snatched``: خطف الأضواء, خطف بطاقة التأهل);
+    a rocket launched in a sentence with a satellite (``satellites``); a
+    protest word in another sense (:func:`_not_a_protest`); an
+    attack or a target (190) in a sentence about computers (``cyber``:
+    تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; gunfire over a video game
+    and casualty words still report harm); any of them on a football pitch
+    (``pitch``: هجمة في الشوط الثاني)."""
+    grammar = verb_dictionary().grammar
+    code = word.value.code
+    if code == _STAB and _in_the_back(word, tokens) and not any(
+            w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words):
+        return True
+    if code.startswith(_KIDNAP) and any(t.nominal & grammar.snatched
+                                        for t in _words_after(word, tokens, _SNATCH_REACH)):
+        return True
+    if code in _LAUNCHES and any(t.nominal & grammar.satellites for t in tokens):
+        return True
+    if code == _ATTACK and not _casualty(word, tokens) and any(
+            t.nominal & grammar.cyber for t in tokens):
+        return True
+    if any(t.nominal & grammar.pitch for t in tokens):
+        return True
+    return _blow_to(word, tokens) or (code[:2] == "14" and _not_a_protest(word, tokens))
+
+
+def _words_after(word: Match[VerbEntry], tokens: Sequence[Token], reach: int) -> list[Token]:
+    """The first ``reach`` words after the event word, past punctuation
+    (وخطف الزعيم، العين، بطاقة التأهل)."""
+    return list(islice((t for t in tokens[word.end :] if t.is_word), reach))
+
+
+def _not_a_protest(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Other senses of the protest words: a crowd that gathered to greet,
+    watch or celebrate (``welcomes``: احتشدوا لتحية الرئيس); pretending
+    (تظاهر بأنه, "pretended that"); and يضرب with a person or a protester as
+    its object, which hits rather than strikes (يضرب متظاهرا)."""
+    grammar = verb_dictionary().grammar
+    after = _words_after(word, tokens, _WELCOME_REACH)
+    if any(t.nominal & grammar.welcomes for t in after):
+        return True
+    if after and after[0].norm.startswith(_THAT):
+        return True
+    return word.value.code == _STRIKE and bool(after) and bool(
+        after[0].nominal & (grammar.protesters | _PERSONS))
+
+
+def _in_the_back(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """The event word is followed by "in the back" (في الظهر, بالظهر)."""
+    following = [t.norm for t in tokens[word.end : word.end + 2]]
+    return following == ["في", "الظهر"] or following[:1] == ["بالظهر"]
+
+
+def _blow_to(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """A blow to someone (وجه ضربة للرئيس, ضربة قوية للاقتصاد): a noun of
     ``blows`` followed by a dative, at most one word after it, is a figure of
     speech. A real strike is air-borne (ضربة جوية, its own entry), falls on
@@ -150,21 +217,45 @@ def _mishap(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     """Casualties of an accident, a disaster, an illness or a match (لقي
     عشرة مصرعهم في حادث انقلاب حافلة, أصيب اللاعب بكسر): a casualty word
     (``casualties``) says someone was killed or hurt, not that someone did
-    it; with a mishap word (``mishaps``) in the sentence and no other word of
-    violence or protest (قتل عشرة في قصف, أصيب العشرات بحالات اختناق جراء
+    it; with a mishap in the sentence (:func:`_mishap_at`) and no other word
+    of violence or protest (قتل عشرة في قصف, أصيب العشرات بحالات اختناق جراء
     قنابل الغاز), nobody did. So with a whole war as the cause (``wars``:
-    خلفت الحرب عشرة آلاف قتيل): a toll, not an incident."""
+    خلفت الحرب عشرة آلاف قتيل): a toll, not an incident. A weak word of
+    violence beside a fire word (``fires``: اشتعال النيران) is flames, not
+    gunfire; a sign of attack (``attack_signs``: سيارة مفخخة, إسقاط) makes
+    any harm an attack."""
     if not _casualty(word, tokens):
         return False
-    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not _casualty(w, tokens)
-           for w in words):
-        return False
     grammar = verb_dictionary().grammar
-    if any(t.nominal & grammar.protesters for t in tokens):
+    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not _casualty(w, tokens)
+           and not _flames(w, tokens) for w in words):
+        return False
+    if any(t.nominal & (grammar.protesters | grammar.attack_signs) for t in tokens):
         return False  # أصيب ثلاثون متظاهرا بحالات اختناق: crowd control, not a mishap
-    # Nouns only: the verb forms of أداء ("performance") include داء.
-    return any(t.nominal & grammar.mishaps
-               or nominal_forms(t.norm, nisba=False) & grammar.wars for t in tokens)
+    return any(_mishap_at(tokens, i) or nominal_forms(t.norm, nisba=False) & grammar.wars
+               for i, t in enumerate(tokens))
+
+
+def _mishap_at(tokens: Sequence[Token], i: int) -> bool:
+    """A mishap noun (``mishaps``: غرق, حريق, على متنها) or a crash head
+    right before a vehicle (``crash_heads``, ``vehicles``: حادث مرور, انقلاب
+    المركبة, سقوط طائرة). Nouns only: the verb forms of أداء ("performance")
+    include داء."""
+    grammar = verb_dictionary().grammar
+    if tokens[i].nominal & grammar.mishaps:
+        return True
+    return (i + 1 < len(tokens) and bool(tokens[i].nominal & grammar.crash_heads)
+            and bool(tokens[i + 1].nominal & grammar.vehicles))
+
+
+def _flames(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """A weak word of violence (النيران, النار) right after or before a fire
+    word (``fires``: اشتعال النيران, نشوب النار): flames, not gunfire."""
+    if word.value.confidence >= DEFAULT_CONFIDENCE:
+        return False
+    fires = verb_dictionary().grammar.fires
+    return any(0 <= i < len(tokens) and tokens[i].nominal & fires
+               for i in (word.start - 1, word.end))
 
 
 def _civil_aim(word: Match[VerbEntry], words: list[Match[VerbEntry]],

@@ -76,6 +76,11 @@ class Grammar:
     consequences: frozenset[str]
     operations: frozenset[str]
     blows: frozenset[str]
+    snatched: frozenset[str]
+    satellites: frozenset[str]
+    welcomes: frozenset[str]
+    pitch: frozenset[str]
+    cyber: frozenset[str]
     strike_targets: frozenset[str]
     perception: frozenset[str]
     protesters: frozenset[str]
@@ -86,6 +91,10 @@ class Grammar:
     attacks: frozenset[str]
     verbal_cues: frozenset[str]
     mishaps: frozenset[str]
+    crash_heads: frozenset[str]
+    vehicles: frozenset[str]
+    fires: frozenset[str]
+    attack_signs: frozenset[str]
     wars: frozenset[str]
 
 
@@ -172,6 +181,11 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         consequences=_keys(grammar_words["consequences"]),
         operations=_keys(grammar_words["operations"]),
         blows=_keys(grammar_words["blows"]),
+        snatched=_keys(grammar_words["snatched"]),
+        satellites=_keys(grammar_words["satellites"]),
+        welcomes=_keys(grammar_words["welcomes"]),
+        pitch=_keys(grammar_words["pitch"]),
+        cyber=_keys(grammar_words["cyber"]),
         strike_targets=_keys(grammar_words["strike_targets"]),
         perception=_keys(grammar_words["perception"]),
         protesters=_keys(grammar_words["protesters"]),
@@ -182,6 +196,10 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         attacks=_keys(grammar_words["attacks"]),
         verbal_cues=_keys(grammar_words["verbal_cues"]),
         mishaps=_keys(grammar_words["mishaps"]),
+        crash_heads=_keys(grammar_words["crash_heads"]),
+        vehicles=_keys(grammar_words["vehicles"]),
+        fires=_keys(grammar_words["fires"]),
+        attack_signs=_keys(grammar_words["attack_signs"]),
         wars=_keys(grammar_words["wars"]),
     )
 
