@@ -20,9 +20,11 @@ from importlib import resources
 import yaml
 
 from pipeline.events.lexicon import (
+    QUOTES,
     Match,
     PhraseIndex,
     Token,
+    bare_name,
     compiled_before_tokens,
     dictionary_key,
     has_article,
@@ -72,6 +74,9 @@ _PERSON_ACCUSATIVE = "يا"
 _HONORIFIC = dictionary_key("الشيخ")  # a cleric alone; after another actor, its title
 _ORGANISATION = dictionary_key("منظمة")
 _INTERNATIONAL = frozenset(dictionary_key(w) for w in ("الدولية", "العالمية"))
+_QUOTED_REACH = 4  # words from a quote to a country inside a quoted name
+_MINISTER = dictionary_key("وزير")
+_HEADSHIPS = frozenset(dictionary_key(w) for w in ("رئاسة", "قيادة"))  # the head of an institution
 _MAX_COMBINE_GAP = 1  # words allowed between an agent and its country adjective
 
 
@@ -135,9 +140,9 @@ class ActorMention:
 class ActorDictionary:
     index: PhraseIndex[ActorEntry]
     people: frozenset[str]  # head words naming one person (وزير, المتحدث)
-    # A name that is also its nisba (مالي, جيبوتي) -> the adjective: what an
-    # article or an ending makes of the name (المالية, ماليا) is the adjective.
-    nisba_names: dict[str, ActorEntry]
+    # A country -> the keys of its nisba adjective: what an article or an
+    # ending makes of its one-word name (المالية, ماليا, السورية) is the adjective.
+    adjectives: dict[str, frozenset[str]]
     ordinary: frozenset[str]  # adjectives that are also an everyday word (مالي: financial)
 
 
@@ -153,11 +158,9 @@ def actor_dictionary() -> ActorDictionary:
     text = resources.files("pipeline.events").joinpath("actors.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     index: PhraseIndex[ActorEntry] = PhraseIndex()
-    nisba_names: dict[str, ActorEntry] = {}
+    adjectives: dict[str, frozenset[str]] = {}
     for code, spec in data["countries"].items():
-        for name in set(map(dictionary_key, spec.get("names", [])))\
-                & set(map(dictionary_key, spec.get("adj", []))):
-            nisba_names[name] = ActorEntry("adjective", country=code)
+        adjectives[code] = frozenset(map(dictionary_key, spec.get("adj", [])))
         _add_all(index, spec.get("names", []), ActorEntry("country", country=code))
         _add_all(index, spec.get("adj", []), ActorEntry("adjective", country=code))
         _add_all(index, spec.get("capital", []), ActorEntry("capital", code, "GOV"))
@@ -177,7 +180,7 @@ def actor_dictionary() -> ActorDictionary:
         _add_all(index, phrases, ActorEntry("pair", pair_of=scope))
     people = frozenset(dictionary_key(p.split()[0]) for p in data["people"])
     ordinary = frozenset(dictionary_key(w) for w in data["ordinary"])
-    return ActorDictionary(index, people, nisba_names, ordinary)
+    return ActorDictionary(index, people, adjectives, ordinary)
 
 
 def _short_names(phrases: Sequence[str]) -> list[str]:
@@ -274,11 +277,13 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
     """Actor mentions of a sentence, left to right, neighbours combined;
     persons get the code they held on ``day`` (the publication date)."""
     dictionary = actor_dictionary()
-    raw = [
-        _mention(tokens, sentence, offset, m.start, m.end, _reading(tokens, m), m.phrase, day)
-        for m in dictionary.index.find_all(tokens)
-        if not (_feminine_place(tokens, m.start, m.phrase) or _agent_adjective(tokens, m))
-    ]
+    readings = [(m, _reading(tokens, m)) for m in dictionary.index.find_all(tokens)
+                if not (_feminine_place(tokens, m.start, m.phrase) or _agent_adjective(tokens, m))]
+    raw = [_mention(tokens, sentence, offset, m.start, m.end, entry, m.phrase, day)
+           for m, entry in readings if entry is not None]
+    # فتح alone is "opening" (بفتح المعابر), before it joins a neighbour (الحكومة بفتح).
+    raw = [m for m in raw if not (m.kind == "organisation" and m.end - m.start == 1
+                                  and m.head in dictionary.ordinary and not _named(tokens, m, raw))]
     combined: list[ActorMention] = []
     for mention in raw:
         prev = combined[-1] if combined else None
@@ -288,6 +293,8 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
                 combined[-1] = merged
                 continue
         combined.append(mention)
+    covered = {j for m in combined for j in range(m.start, m.end)}
+    combined = [m for m in combined if not _in_quoted_name(tokens, m, covered)]
     ends = {m.end for m in combined}
     for mention in combined:
         if mention.kind == "adjective" and mention.end - mention.start == 1:
@@ -299,22 +306,57 @@ def find_actors(tokens: Sequence[Token], sentence: str, offset: int = 0,
                      and not (m.start and is_count(tokens[m.start - 1])))]
 
 
-def _reading(tokens: Sequence[Token], match: Match[ActorEntry]) -> ActorEntry:
-    """A country name that is also its nisba (مالي, جيبوتي) is the name only
-    bare, with clitics at most (في مالي, ومالي); with the article or an ending
-    (المالية, ماليا, الماليين) it is the adjective, as a name takes neither."""
+def _named(tokens: Sequence[Token], mention: ActorMention,
+           mentions: Sequence[ActorMention]) -> bool:
+    """An organisation's name that is also an everyday word (فتح "opening":
+    بفتح ملف, إعادة فتح المعبر, فتح الله) names it set in quotes («فتح») or
+    conjoined with another organisation (فتح وحماس, حماس وفتح)."""
+    start, end = mention.start, mention.end
+    quoted = start > 0 and end < len(tokens) and tokens[start - 1].text in QUOTES
+    if quoted and tokens[end].text in QUOTES:
+        return True
+    return any(m.kind == "organisation" and m is not mention
+               and ((m.end == start and mention.conjoined) or (m.start == end and m.conjoined))
+               for m in mentions)
+
+
+def _in_quoted_name(tokens: Sequence[Token], mention: ActorMention, covered: set[int]) -> bool:
+    """A country or capital set in quotes with other words (موقع «بانغي ري»,
+    شركة «1 ماليزيا ديفلوبمنت برهارد») is part of the name of a site, a company
+    or an operation, not an actor; alone in its quotes («إيران») it is one,
+    and so it is beside another actor (a quoted statement: «إيران ترفض القرار
+    الأمريكي»)."""
+    if mention.kind not in {"country", "capital"}:
+        return False
+    opening = next((j for j in range(mention.start - 1, max(-1, mention.start - _QUOTED_REACH), -1)
+                    if tokens[j].text in QUOTES), None)
+    closing = next((j for j in range(mention.end, min(len(tokens), mention.end + _QUOTED_REACH))
+                    if tokens[j].text in QUOTES), None)
+    if opening is None or closing is None:
+        return False
+    inside = range(opening + 1, closing)
+    others = [j for j in inside if not mention.start <= j < mention.end]
+    return bool(others) and all(tokens[j].is_word and j not in covered for j in others)
+
+
+def _reading(tokens: Sequence[Token], match: Match[ActorEntry]) -> ActorEntry | None:
+    """A one-word country or capital name is the name only bare, with clitics
+    at most (في مالي, ومصر, للرياض); with the article or an ending it is
+    another word: a country's nisba adjective when it is one (المالية, ماليا,
+    السورية, البنغلاديشي), else none of the country's (المصرة "insistent",
+    الرياضي "sporting")."""
     entry = match.value
-    key = _head_key(match.phrase)
-    adjective = actor_dictionary().nisba_names.get(key)
-    if entry.kind != "country" or adjective is None or _bare(tokens[match.start].norm, key):
+    token = tokens[match.start]
+    if entry.kind not in {"country", "capital"} or bare_name(token, match.phrase):
         return entry
-    return adjective
-
-
-def _bare(norm: str, key: str) -> bool:
-    """``norm`` is ``key`` behind the clitics و ف and ب ل ك at most."""
-    return any(norm == conjunction + preposition + key
-               for conjunction in ("", "و", "ف") for preposition in ("", "ب", "ل", "ك"))
+    if entry.kind == "capital":
+        return None  # الرياضي "sporting", البغدادي a family name: not the city
+    forms = nominal_forms(token.norm)
+    adjectives = actor_dictionary().adjectives.get(entry.country or "", frozenset())
+    nisba = _head_key(match.phrase) not in nominal_forms(token.norm, nisba=False)
+    if nisba or adjectives & forms:  # البنغلاديشي: the name with a nisba ending
+        return ActorEntry("adjective", country=entry.country)
+    return None
 
 
 def _names_people(tokens: Sequence[Token], at: int, matched: str, *,
@@ -366,6 +408,23 @@ def _case_agrees(noun: str, adjective: str) -> bool:
     return not adjective.endswith("يا") or noun.endswith("ا")
 
 
+def _construct(left: ActorMention, right: ActorMention, tokens: Sequence[Token]) -> bool:
+    """``حزب العمال``, ``رئيس البرلمان``, ``قوات الطوارئ``: an agent noun
+    without the article right before a definite agent is its construct head,
+    one actor with it, not a subject and its object. A nominative plural
+    (``مسلحون مستشفى``) or one with ``ين`` is no construct head: the
+    construct drops its ``ن`` (مقاتلو, مقاتلي), and a genitive is never
+    nominative (``وطالب المتظاهرون``: the verb "demanded", not a student)."""
+    if not (left.kind == right.kind == "agent" and right.start == left.end
+            and not has_article(tokens[left.end - 1])):
+        return False
+    if tokens[left.end - 1].norm.endswith(("ون", "ين")) or tokens[right.start].norm.endswith("ون"):
+        return False  # nor is a nominative plural a genitive (وطالب المتظاهرون: a verb)
+    first = tokens[right.start]  # للمسلحين: a preposition, not a genitive
+    return has_article(first, dative=False) or right.end - right.start > 1 or (
+        right.end < len(tokens) and has_article(tokens[right.end], dative=False))
+
+
 def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
              sentence: str, offset: int) -> ActorMention | None:
     """Merge two neighbouring mentions into one when Arabic syntax makes them one."""
@@ -395,10 +454,23 @@ def _combine(left: ActorMention, right: ActorMention, tokens: Sequence[Token],
         # وزير خارجية البحرين الشيخ خالد, الأمير الشيخ تميم: a title of the same
         # person, not a cleric beside him.
         return replace(left, end=right.end, text=text, matched=matched)
+    if _construct(left, right, tokens):
+        # حزب العمال, نقابة الأطباء: an institution named by its genitive is
+        # the institution; رئيس البرلمان, قائد الجيش, رئاسة المحكمة: the head
+        # of one is coded as it, and forces of a force as that force (قوات
+        # الشرطة); a minister is the government whatever his portfolio.
+        person = (left.end - left.start == 1 and left.head != _MINISTER
+                  and left.head in actor_dictionary().people | _HEADSHIPS)
+        base = right if person or (left.role in _FORCES and right.role in _FORCES) else left
+        return replace(base, start=left.start, end=right.end, text=text, head=left.head,
+                       country=left.country or right.country, conjoined=left.conjoined,
+                       locative=left.locative, matched=matched)
     if _enlists_in(left, right, tokens):
         return replace(right, start=left.start, text=text, conjoined=left.conjoined,
                        locative=False, matched=matched)
     if (left.kind == right.kind == "agent" and left.role == right.role and not left.country
-            and right.start == left.end):  # مسلحون مجهولون: one actor, not subject and object
+            and right.start == left.end and left.end - left.start == 1):
+        # مسلحون مجهولون: one actor, not subject and object; not after a
+        # construct (وزير التجارة الحكومة: the minister, then his object).
         return replace(left, end=right.end, text=text, country=right.country, matched=matched)
     return None

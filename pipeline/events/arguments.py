@@ -20,7 +20,10 @@ urging ends at the urged act (``حثت روسيا على الضغط على سو�
 are not the appeal's and its event words are asked for, not done. An actor
 after a preposition (``مع``, ``عن``) or inside the object of ``أشاد ب`` is no
 subject, nor one the possessive pronoun of an event noun already names
-(``اتهامه للولايات المتحدة``); a leader or a post after an actor (``بقيادة``,
+(``اتهامه للولايات المتحدة``), nor one with a preposition right after the
+verb (``أجرى اتصالا بالرئيس``); a verb after ``و`` whose clause before has
+only prepositional objects (``العقوبات على إيران وتهدد واشنطن``) takes the
+actor after it as subject; a leader or a post after an actor (``بقيادة``,
 ``لدى``) is part of it. Conjoined actors (``X وY``), also two counted groups
 (``3 جنود و5 مدنيين``), come back as one group.
 """
@@ -81,6 +84,12 @@ _ADDRESSEE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PTY", "
 _NOT_OBJECTS = lookup_keys(dictionary_key(w) for w in ("أيضا", "آخر", "أخرى", "جميعا"))
 # التقى مع الرئيس, رفع العقوبات عن طهران: an actor right after them is no subject.
 _OBJECT_PREPOSITIONS = frozenset({"مع", "عن", "الي"})
+# شنها, نفذته, قام به: a support verb after an event noun, its agent right after.
+_AGENT_REACH = 4
+_RESUMPTIVE_PRONOUNS = ("ه", "ها")
+_WITH_IT = frozenset({"به", "بها"})
+# Prepositions whose object is no subject of a later verb (على إيران وتهدد واشنطن).
+_CLAUSE_PREPOSITIONS = frozenset({"علي", "ضد", "مع", "عن", "الي", "من", "في", "بين"})
 # Verbs whose object takes ب or ل: an actor that is its genitive is no subject.
 _PREPOSITIONAL_VERBS = frozenset(verb_key(w) for w in (
     "أشاد", "رحب", "ندد", "نوه", "تعهد", "اعتذر", "تمسك"))
@@ -184,6 +193,10 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         # subject; the actor before is the object only right before the verb.
         source = after[0]
         target = before[-1] if before[-1].end == word.start else None
+    elif before and after and _own_subject_after(word, before, after[0], tokens):
+        # العقوبات على إيران وتهدد واشنطن: a new clause with its subject after its verb.
+        source = after[0]
+        target = after[1] if len(after) > 1 else None
     elif before:
         source = before[-1]
         target = after[0] if after else None
@@ -228,6 +241,40 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         victim = target if target is not agent else source
         source, target = agent, (victim if victim is not agent else None)
     return _expand(source, sent), _expand(target, sent)
+
+
+def _own_subject_after(word: Match[VerbEntry], before: list[ActorMention],
+                       following: ActorMention, tokens: Sequence[Token]) -> bool:
+    """``وأعاد العقوبات على إيران وتهدد واشنطن الدول``: a verb after the
+    conjunction ``و`` opens a clause of its own; when every actor before it
+    is the object of a preposition of the clause before (``على إيران``,
+    ``مع قطر``), none is a subject the verb could share, so the actor right
+    after the verb is its own subject (VSO). With a possible subject before
+    (``اجتمع الوزير مع السفير وانتقد روسيا``) the actor after stays the
+    object. A plural verb carries its subject, and a mostly-passive one has
+    victims after it."""
+    if (word.value.passive or following.start != word.end
+            or _has_plural_subject(tokens[word.start]) or _prepositional(following, tokens)):
+        return False
+    norm, key = tokens[word.start].norm, verb_key(word.phrase.split()[0])
+    if not norm.startswith("و") or (key.startswith("و") and not norm.startswith("وو")):
+        return False  # وقع, وجه: the verb's own first letter
+    return all(m.start > 0 and (tokens[m.start - 1].norm in _CLAUSE_PREPOSITIONS
+                                or _after_marker(m, tokens)) for m in before)
+
+
+def _prepositional(mention: ActorMention, tokens: Sequence[Token]) -> bool:
+    """The actor carries a preposition (``باللاجئين``, ``لإيران``), one its
+    name does not begin with (``بغداد``, ``ولي العهد``): an object, never a
+    subject. A name the article learned (``وقال بومبيو``) is matched bare."""
+    if mention.kind == "name":
+        return False
+    heads = {dictionary_key(m.removeprefix("actor:").split()[0])
+             for m in mention.matched if m.startswith("actor:")} | {mention.head}
+    own = (*heads, *("ال" + head for head in heads))
+    norm = tokens[mention.start].norm
+    stem = norm[1:] if norm.startswith(("و", "ف")) and not norm.startswith(own) else norm
+    return stem.startswith(("ب", "ل", "ك")) and not stem.startswith(own)
 
 
 def _gapped_arguments(word: Match[VerbEntry], tail: tuple[int, int], sent: Sentence,
@@ -403,6 +450,8 @@ def _not_subject(word: Match[VerbEntry], mention: ActorMention,
     between = tokens[start : mention.start]
     if between and between[-1].norm in _OBJECT_PREPOSITIONS:
         return True
+    if not between and _prepositional(mention, tokens):
+        return True  # أشادت بالسعودية (after a noun, مصدر بالجيش, the actor stands for it)
     if (verb_key(word.phrase.split()[0]) not in _PREPOSITIONAL_VERBS
             or not 0 < len(between) <= 2
             or not all(t.is_word and not is_count(t) for t in between)):
@@ -543,6 +592,8 @@ def _noun_arguments(word: Match[VerbEntry], sent: Sentence, before: list[ActorMe
             target = subject
         elif subject:
             source = subject
+    if source is None:
+        source = _agent_after(word, sent)
     follow = _skip_quantities(tokens, word.end, actors)
     modifier = next((m for m in sent.mentions if m.modifier and _qualifies(tokens, follow, m)),
                     None)
@@ -566,6 +617,30 @@ def _noun_arguments(word: Match[VerbEntry], sent: Sentence, before: list[ActorMe
                 target = target or marked
             break
     return _expand(source, sent), _expand(target, sent)
+
+
+def _agent_after(word: Match[VerbEntry], sent: Sentence) -> ActorMention | None:
+    """``غارات جوية شنها الطيران الروسي``, ``قصف قام به المتمردون``,
+    ``الاتهامات التي وجهتها الحكومة``: a support verb a few words after the
+    event noun, carrying its resumptive pronoun (or followed by ``به``,
+    ``بها``), has the noun's agent as its subject, right after it; not an
+    actor with a preposition (``الانتقادات التي توجه للحكومة``: its object)."""
+    grammar = verb_dictionary().grammar
+    tokens = sent.tokens
+    for j in range(word.end, min(len(tokens) - 1, word.end + _AGENT_REACH)):
+        token = tokens[j]
+        if not token.is_word or (is_break(tokens, j) and not token.nominal & grammar.relatives):
+            return None
+        if not token.verbal & grammar.active_support:
+            continue
+        resumptive = token.norm.endswith(_RESUMPTIVE_PRONOUNS) or (
+            tokens[j + 1].norm in _WITH_IT)
+        subject_at = j + 1 + (tokens[j + 1].norm in _WITH_IT)
+        if not resumptive:
+            return None
+        subject = next((m for m in sent.actors if m.start == subject_at), None)
+        return None if subject is None or _prepositional(subject, tokens) else subject
+    return None
 
 
 def _qualifies(tokens: Sequence[Token], follow: int, adjective: ActorMention) -> bool:

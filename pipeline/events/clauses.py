@@ -15,11 +15,10 @@ from functools import cache
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.coreference import Memory
-from pipeline.events.lexicon import Match, Token, lookup_keys
+from pipeline.events.lexicon import QUOTES, Match, Token, lookup_keys
 from pipeline.events.verbs import VerbEntry, verb_dictionary
 
 WINDOW = 7  # tokens searched on each side of an event word for its actors
-QUOTES = frozenset({'"', "«", "»", "“", "”"})
 PRONOUN_SUFFIXES = ("", "ه", "ها", "هم", "هما", "نا", "ني")
 DENIAL_CODE = "016"
 _HARD_STOPS = frozenset({".", "؛", ";", ":", "!", "?", "؟"})

@@ -67,7 +67,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-1.3"
+CODER_VERSION = "akhbar-events-1.4"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -85,6 +85,7 @@ _FUTURE_ROOTS = frozenset({"02", "03", "13"})
 _PREPOSITIONS = ("ب", "ل", "ك")
 # Words from a verb to its required object, past a long subject (تبنى تنظيم ... مسؤولية).
 _OBJECT_REACH = 15
+_SENSE_REACH = 5  # verb to the word that gives it another sense, past a subject of 3 words
 _SUPPORT_REACH = 6  # support verb to event noun (قام مسلحون من داخل السيارة بإطلاق صواريخ)
 _CRITICISM = "111"  # an attack made of words (هاجم ... بقوله)
 _CRITICISM_REACH = 10
@@ -130,7 +131,8 @@ def _code_sentence(
     mentions = resolve(find_actors(tokens, sentence, offset, published), tokens, memory)
     words = [_reading(_as_criticism(w, tokens), tokens)
              for w in verb_dictionary().index.find_all(tokens)
-             if not any(w.covers(m.start, m.end) for m in mentions) and _has_object(w, tokens)]
+             if not any(w.covers(m.start, m.end) for m in mentions) and _has_object(w, tokens)
+             and not _other_sense(w, tokens)]
     # Reported speech is read even without event words: it names the speaker
     # that a later "وأضاف أن" refers to.
     clause_frames, attribution = frames(tokens, mentions, words, memory)
@@ -240,6 +242,22 @@ def _has_object(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     if any(t.nominal & objects for t in after):
         return True
     return object_pronoun(word, tokens) and any(t.nominal & objects for t in tokens[: word.start])
+
+
+def _other_sense(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Whether a word of the entry's ``other_sense`` (verbs.yaml) comes right
+    after the verb or its subject, a few words on in its clause: then the
+    letters are another verb (يدين غالبية السكان بالإسلام "profess Islam",
+    يدين له بالفضل "owes him"), not the event."""
+    other = word.value.other_sense
+    if not other:
+        return False
+    for j in range(word.end, min(len(tokens), word.end + _SENSE_REACH)):
+        if not tokens[j].is_word or is_break(tokens, j):
+            return False
+        if tokens[j].nominal & other:
+            return True
+    return False
 
 
 def _after_operation(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

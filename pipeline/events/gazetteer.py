@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-from pipeline.events.lexicon import Match, PhraseIndex, Token, compiled_before_tokens
+from pipeline.events.lexicon import (
+    Match,
+    PhraseIndex,
+    Token,
+    bare_name,
+    compiled_before_tokens,
+)
 from pipeline.records import Location
 
 # More specific places win over the country that contains them.
@@ -35,7 +41,9 @@ def gazetteer() -> PhraseIndex[tuple[Location, int]]:
 
 
 def find_places(tokens: Sequence[Token]) -> list[Match[tuple[Location, int]]]:
-    return gazetteer().find_all(tokens)
+    """The places named in a sentence; a one-word name only bare (``بصور``,
+    not ``بالصور`` "with the pictures")."""
+    return [m for m in gazetteer().find_all(tokens) if bare_name(tokens[m.start], m.phrase)]
 
 
 def best_place(

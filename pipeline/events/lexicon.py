@@ -48,6 +48,7 @@ _VERB_PREFIXES = ("ي", "ت", "ن", "ا", "س", "سي", "ست", "سن", "ل")
 _VERB_SUBJECT_SUFFIXES = ("ت", "تا", "وا", "ا", "ون", "ان", "ن", "نا", "تم", "ين", "و")
 _OBJECT_SUFFIXES = ("ه", "ها", "هم", "هما", "كم", "ني", "نا")
 _WORD = re.compile(r"\w", re.UNICODE)
+QUOTES = frozenset({'"', "«", "»", "“", "”"})
 _NO_FORMS: frozenset[str] = frozenset()
 
 
@@ -236,12 +237,17 @@ def _verbal_forms(norm: str, plain_nominal: set[str]) -> set[str]:
 
 def _doubled_stems(bare: set[str], prefixed: set[str]) -> set[str]:
     """Doubled verbs (شنّ) in their inflected forms: the two letters left
-    once a person prefix (يشن, تشن) or a subject suffix (شنت, شنوا, يشنون)
-    is off, when they are a registered doubled verb."""
+    once a person prefix (يشن, تشن), a subject suffix (شنت, شنوا, يشنون)
+    or an object pronoun (شنها, شنتها) is off, or bare (وحث, شن), when they
+    are a registered doubled verb."""
     stems = {f[len(p):] for f in bare for p in _VERB_PREFIXES if f.startswith(p)}
-    for form in (*bare, *prefixed, *stems):
+    forms = {*bare, *prefixed, *stems}
+    # شنها, شنته: an object pronoun after the stem or the subject ending.
+    forms |= {f[: -len(obj)] for f in forms for obj in _OBJECT_SUFFIXES if f.endswith(obj)}
+    for form in forms:
         stems.update(form[: -len(s)] for s in _SUBJECT_ENDINGS.get(form[-1:], ())
                      if form.endswith(s))
+    stems |= forms
     return _DOUBLED.intersection(stems)
 
 
@@ -268,6 +274,26 @@ def has_article(token: Token, *, dative: bool = True) -> bool:
     (الجيش, والمظاهرة, بالهجوم; with ``dative``, also للجيش)."""
     norm = token.norm.removeprefix("و").removeprefix("ف")
     return norm.startswith(("ال", "بال", "كال", *(("لل",) if dative else ())))
+
+
+def bare_name(token: Token, phrase: str) -> bool:
+    """Whether ``token`` can be the one-word proper name ``phrase``: a name
+    takes no article or ending of its own, only the clitics و ف and ب ل ك
+    (``ومصر``, ``بصور``), so ``المصرة`` ("insistent") and ``بالصور`` ("with
+    the pictures") are other words that stripping read the name into; nor
+    does a name written with the article take an ending (``الرياضي``
+    "sporting" is not ``الرياض``); its article loses its alef after ``ل``
+    (``للرياض``) and is sometimes dropped. A name of several words is always
+    taken as matched."""
+    written = normalize_word(phrase)
+    if " " in phrase.strip():
+        return True
+    names = {written, _strip_article(written)}  # its article may be dropped (خليل)
+    forms = {preposition + name for preposition in ("", *_PREPOSITIONS) for name in names}
+    if written.startswith(_ARTICLE):
+        forms.add("ل" + written[1:])
+    return any(token.norm.removeprefix(conjunction) in forms
+               for conjunction in ("", *_CONJUNCTIONS) if token.norm.startswith(conjunction))
 
 
 def is_perfect(norm: str, key: str) -> bool:

@@ -39,6 +39,9 @@ class VerbEntry:
     # تبنى claims responsibility only for an attack (تبنى التنظيم الهجوم), else
     # it adopts a law or a view. Empty: any object.
     objects: frozenset[str] = frozenset()
+    # Words which, right after the verb or its subject, make it another verb
+    # that shares its letters: يدين بالإسلام "professes", not "condemns".
+    other_sense: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -138,11 +141,12 @@ def verb_dictionary() -> VerbDictionary:
         for spec in groups if isinstance(groups, list) else [groups]:
             confidence = float(spec.get("confidence", DEFAULT_CONFIDENCE))
             objects = _keys(spec.get("objects", []))
+            other_sense = _keys(spec.get("other_sense", []))
             for kind in ("verbs", "nouns", "passive", "stimulus"):
                 for phrase in spec.get(kind, []):
                     entry = VerbEntry(code, "noun" if kind == "nouns" else "verb",
                                       kind == "passive", confidence, kind == "stimulus",
-                                      objects)
+                                      objects, other_sense)
                     index.add(phrase, entry, verb=kind != "nouns")
     return VerbDictionary(index, grammar)
 
