@@ -93,6 +93,19 @@ def test_a_stampede_is_no_assault():
     assert not violent("قتل 17 شخصا، السبت، في تدافع عند مدخل الملعب في العاصمة.")
 
 
+def test_an_explosion_in_a_chemical_plant_is_no_assault():
+    assert not violent("قتل 6 أشخاص وأصيب آخرون، الخميس، في انفجار بمصنع كيماويات شمالي "
+                       "العاصمة.")
+
+
+def test_a_bomb_by_a_factory_is_an_assault():
+    assert violent("قتل 6 عمال، الخميس، في انفجار عبوة ناسفة قرب مصنع في شمال البلاد.")
+
+
+def test_gunmen_who_blow_up_a_factory_and_kill_its_workers_assault():
+    assert violent("فجر مسلحون، الخميس، مصنعا للإسمنت في شمال البلاد وقتلوا 3 عمال.")
+
+
 def test_a_truck_bomb_beside_a_mishap_word_is_an_assault():
     assert violent("قتل خمسة أشخاص أمس في شاحنة مفخخة قرب حافلة للركاب.")
 

@@ -53,6 +53,7 @@ _SNATCH_REACH = 4  # words: وخطف النجم المصري الأضواء, the
 _WELCOME_REACH = 3  # words: احتشد الآلاف، أمس، لتحية: the purpose after a subject and a day
 _THAT = "بان"  # تظاهر بأنه: pretended that (normalised بأن)
 _STRIKE = "143"  # أضرب, إضراب: a strike; يضرب also hits
+_EXPLOSIONS = lookup_keys({dictionary_key("انفجار"), verb_key("انفجر")})
 _GUNFIRE = "193"  # إطلاق النار, أطلق النار
 _TRUCES = lookup_keys(dictionary_key(w) for w in ("وقف", "هدنة"))
 _TRUCE_REACH = 4  # tokens: وقفا من جانب واحد لإطلاق النار
@@ -238,17 +239,34 @@ def _mishap(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     خلفت الحرب عشرة آلاف قتيل): a toll, not an incident. A weak word of
     violence beside a fire word (``fires``: اشتعال النيران) is flames, not
     gunfire; a sign of attack (``attack_signs``: سيارة مفخخة, إسقاط) makes
-    any harm an attack."""
-    if not _casualty(word, tokens):
-        return False
+    any harm an attack. Something that exploded in a factory, a mine or from a
+    gas leak (``blasts``: انفجار في مصنع للكيماويات, انفجار ناجم عن تسرب
+    للغاز) is an accident like the harm it does; a factory alone is not (فجر
+    مسلحون مصنعا وقتلوا عماله)."""
     grammar = verb_dictionary().grammar
-    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not _casualty(w, tokens)
+    industrial = (any(_explosion(w, tokens) for w in words)
+                  and any(t.nominal & grammar.blasts for t in tokens))
+
+    def harm(w: Match[VerbEntry]) -> bool:
+        return _casualty(w, tokens) or (industrial and _explosion(w, tokens))
+
+    if not harm(word):
+        return False
+    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not harm(w)
            and not _flames(w, tokens) for w in words):
         return False
     if any(t.nominal & (grammar.protesters | grammar.attack_signs) for t in tokens):
         return False  # أصيب ثلاثون متظاهرا بحالات اختناق: crowd control, not a mishap
-    return any(_mishap_at(tokens, i) or nominal_forms(t.norm, nisba=False) & grammar.wars
-               for i, t in enumerate(tokens))
+    return industrial or any(_mishap_at(tokens, i)
+                             or nominal_forms(t.norm, nisba=False) & grammar.wars
+                             for i, t in enumerate(tokens))
+
+
+def _explosion(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Something exploded (انفجار, انفجر): unlike فجروا ("they blew up"), it
+    names no one who did it."""
+    head = tokens[word.start]
+    return bool((head.nominal | head.verbal) & _EXPLOSIONS)
 
 
 def _mishap_at(tokens: Sequence[Token], i: int) -> bool:

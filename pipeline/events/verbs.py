@@ -93,6 +93,7 @@ class Grammar:
     mishaps: frozenset[str]
     crash_heads: frozenset[str]
     wrecks: frozenset[str]
+    blasts: frozenset[str]
     fires: frozenset[str]
     attack_signs: frozenset[str]
     wars: frozenset[str]
@@ -198,6 +199,7 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         mishaps=_keys(grammar_words["mishaps"]),
         crash_heads=_keys(grammar_words["crash_heads"]),
         wrecks=_keys(grammar_words["wrecks"]),
+        blasts=_keys(grammar_words["blasts"]),
         fires=_keys(grammar_words["fires"]),
         attack_signs=_keys(grammar_words["attack_signs"]),
         wars=_keys(grammar_words["wars"]),
