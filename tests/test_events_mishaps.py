@@ -81,6 +81,31 @@ def test_panic_after_a_blast_still_reports_the_blast():
                    "من المدينة.")
 
 
+def test_a_collapsed_building_is_no_assault():
+    assert not violent("قتل 12 شخصا، الأحد، إثر انهيار مبنى من ثلاثة طوابق في ضاحية العاصمة.")
+
+
+def test_a_building_brought_down_by_shelling_is_an_assault():
+    assert violent("أدى القصف، الأحد، إلى انهيار مبنى من ثلاثة طوابق ومقتل 12 شخصا في العاصمة.")
+
+
+def test_a_stampede_is_no_assault():
+    assert not violent("قتل 17 شخصا، السبت، في تدافع عند مدخل الملعب في العاصمة.")
+
+
+def test_an_explosion_in_a_chemical_plant_is_no_assault():
+    assert not violent("قتل 6 أشخاص وأصيب آخرون، الخميس، في انفجار بمصنع كيماويات شمالي "
+                       "العاصمة.")
+
+
+def test_a_bomb_by_a_factory_is_an_assault():
+    assert violent("قتل 6 عمال، الخميس، في انفجار عبوة ناسفة قرب مصنع في شمال البلاد.")
+
+
+def test_gunmen_who_blow_up_a_factory_and_kill_its_workers_assault():
+    assert violent("فجر مسلحون، الخميس، مصنعا للإسمنت في شمال البلاد وقتلوا 3 عمال.")
+
+
 def test_a_truck_bomb_beside_a_mishap_word_is_an_assault():
     assert violent("قتل خمسة أشخاص أمس في شاحنة مفخخة قرب حافلة للركاب.")
 
@@ -142,12 +167,26 @@ def test_attacks_in_the_second_half_are_football():
                        "الثاني في موسكو.")
 
 
+def test_a_ceasefire_with_words_between_is_no_gunfire():
+    assert not violent("أعلن الرئيس، الخميس، وقفا من جانب واحد لإطلاق النار مع المتمردين في "
+                       "الإقليم.")
+
+
+def test_gunfire_after_a_ceasefire_is_gunfire():
+    assert violent("بعد وقف إطلاق النار، أطلق مسلحون النار على دورية للجيش أمس في المدينة.")
+
+
 # --- background -------------------------------------------------------------------------
 
 
 def test_an_execution_for_murder_is_no_new_shooting():
     assert not violent("نفذت وزارة الداخلية، الخميس، حكم القتل قصاصا في رجل أطلق النار على "
                        "شقيقين في مدينة بريدة.")
+
+
+def test_a_discretionary_execution_is_no_new_killing():
+    assert not violent("نفذت وزارة الداخلية، الأحد، حكم القتل تعزيرا في جانيين قتلا شخصا بمنطقة "
+                       "جازان.")
 
 
 def test_a_shooting_of_two_brothers_is_reported():

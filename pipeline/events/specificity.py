@@ -53,6 +53,10 @@ _SNATCH_REACH = 4  # words: وخطف النجم المصري الأضواء, the
 _WELCOME_REACH = 3  # words: احتشد الآلاف، أمس، لتحية: the purpose after a subject and a day
 _THAT = "بان"  # تظاهر بأنه: pretended that (normalised بأن)
 _STRIKE = "143"  # أضرب, إضراب: a strike; يضرب also hits
+_EXPLOSIONS = lookup_keys({dictionary_key("انفجار"), verb_key("انفجر")})
+_GUNFIRE = "193"  # إطلاق النار, أطلق النار
+_TRUCES = lookup_keys(dictionary_key(w) for w in ("وقف", "هدنة"))
+_TRUCE_REACH = 4  # tokens: وقفا من جانب واحد لإطلاق النار
 _ATTACK = "190"  # هاجم, هجوم, استهدف: an attack of no named kind
 _LAUNCHES = frozenset({"194", "183"})  # أطلق صاروخا; انفجر (on the launch pad)
 
@@ -139,8 +143,9 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     violence in the sentence (طعنة في الظهر: betrayal, but تلقى طعنة في
     الظهر وأصيب بجروح is a stabbing); a kidnapping word with a prize or the
     limelight as its object (``snatched``: خطف الأضواء, خطف بطاقة التأهل);
-    a rocket launched in a sentence with a satellite (``satellites``); a
-    protest word in another sense (:func:`_not_a_protest`); an
+    a rocket launched in a sentence with a satellite (``satellites``); the
+    gunfire of a ceasefire (:func:`_truce`); a protest word in another sense
+    (:func:`_not_a_protest`); an
     attack or a target (190) in a sentence about computers (``cyber``:
     تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; gunfire over a video game
     and casualty words still report harm); any of them on a football pitch
@@ -160,7 +165,18 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
         return True
     if any(t.nominal & grammar.pitch for t in tokens):
         return True
-    return _blow_to(word, tokens) or (code[:2] == "14" and _not_a_protest(word, tokens))
+    return (_blow_to(word, tokens) or _truce(word, tokens)
+            or (code[:2] == "14" and _not_a_protest(word, tokens)))
+
+
+def _truce(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Gunfire "for" a truce word a few words before it is the truce's: مدد
+    وقفا من جانب واحد لإطلاق النار (a ceasefire, coded as its own entry when
+    its words are adjacent). Without the ل it is gunfire: بعد وقف إطلاق
+    النار، أطلق مسلحون النار."""
+    if not (word.value.code.startswith(_GUNFIRE) and tokens[word.start].norm.startswith("ل")):
+        return False
+    return any(t.nominal & _TRUCES for t in tokens[max(0, word.start - _TRUCE_REACH) : word.start])
 
 
 def _words_after(word: Match[VerbEntry], tokens: Sequence[Token], reach: int) -> list[Token]:
@@ -223,29 +239,46 @@ def _mishap(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     خلفت الحرب عشرة آلاف قتيل): a toll, not an incident. A weak word of
     violence beside a fire word (``fires``: اشتعال النيران) is flames, not
     gunfire; a sign of attack (``attack_signs``: سيارة مفخخة, إسقاط) makes
-    any harm an attack."""
-    if not _casualty(word, tokens):
-        return False
+    any harm an attack. Something that exploded in a factory, a mine or from a
+    gas leak (``blasts``: انفجار في مصنع للكيماويات, انفجار ناجم عن تسرب
+    للغاز) is an accident like the harm it does; a factory alone is not (فجر
+    مسلحون مصنعا وقتلوا عماله)."""
     grammar = verb_dictionary().grammar
-    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not _casualty(w, tokens)
+    industrial = (any(_explosion(w, tokens) for w in words)
+                  and any(t.nominal & grammar.blasts for t in tokens))
+
+    def harm(w: Match[VerbEntry]) -> bool:
+        return _casualty(w, tokens) or (industrial and _explosion(w, tokens))
+
+    if not harm(word):
+        return False
+    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not harm(w)
            and not _flames(w, tokens) for w in words):
         return False
     if any(t.nominal & (grammar.protesters | grammar.attack_signs) for t in tokens):
         return False  # أصيب ثلاثون متظاهرا بحالات اختناق: crowd control, not a mishap
-    return any(_mishap_at(tokens, i) or nominal_forms(t.norm, nisba=False) & grammar.wars
-               for i, t in enumerate(tokens))
+    return industrial or any(_mishap_at(tokens, i)
+                             or nominal_forms(t.norm, nisba=False) & grammar.wars
+                             for i, t in enumerate(tokens))
+
+
+def _explosion(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """Something exploded (انفجار, انفجر): unlike فجروا ("they blew up"), it
+    names no one who did it."""
+    head = tokens[word.start]
+    return bool((head.nominal | head.verbal) & _EXPLOSIONS)
 
 
 def _mishap_at(tokens: Sequence[Token], i: int) -> bool:
     """A mishap noun (``mishaps``: غرق, حريق, على متنها) or a crash head
-    right before a vehicle (``crash_heads``, ``vehicles``: حادث مرور, انقلاب
-    المركبة, سقوط طائرة). Nouns only: the verb forms of أداء ("performance")
-    include داء."""
+    right before a vehicle or a building (``crash_heads``, ``wrecks``: حادث
+    مرور, انقلاب المركبة, سقوط طائرة, انهيار عقار). Nouns only: the verb
+    forms of أداء ("performance") include داء."""
     grammar = verb_dictionary().grammar
     if tokens[i].nominal & grammar.mishaps:
         return True
     return (i + 1 < len(tokens) and bool(tokens[i].nominal & grammar.crash_heads)
-            and bool(tokens[i + 1].nominal & grammar.vehicles))
+            and bool(tokens[i + 1].nominal & grammar.wrecks))
 
 
 def _flames(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:

@@ -95,7 +95,8 @@ class Grammar:
     verbal_cues: frozenset[str]
     mishaps: frozenset[str]
     crash_heads: frozenset[str]
-    vehicles: frozenset[str]
+    wrecks: frozenset[str]
+    blasts: frozenset[str]
     fires: frozenset[str]
     attack_signs: frozenset[str]
     wars: frozenset[str]
@@ -201,7 +202,8 @@ def _grammar(grammar_words: dict[str, list[str]]) -> Grammar:
         verbal_cues=_keys(grammar_words["verbal_cues"]),
         mishaps=_keys(grammar_words["mishaps"]),
         crash_heads=_keys(grammar_words["crash_heads"]),
-        vehicles=_keys(grammar_words["vehicles"]),
+        wrecks=_keys(grammar_words["wrecks"]),
+        blasts=_keys(grammar_words["blasts"]),
         fires=_keys(grammar_words["fires"]),
         attack_signs=_keys(grammar_words["attack_signs"]),
         wars=_keys(grammar_words["wars"]),
