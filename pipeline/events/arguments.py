@@ -35,7 +35,14 @@ from dataclasses import dataclass, replace
 
 from pipeline.events.actors import ActorMention
 from pipeline.events.clauses import PRONOUN_SUFFIXES, QUOTES, WINDOW, Frame, bounds, is_break
-from pipeline.events.lexicon import Match, Token, dictionary_key, lookup_keys, verb_key
+from pipeline.events.lexicon import (
+    Match,
+    Token,
+    dictionary_key,
+    lookup_keys,
+    verb_key,
+    without_conjunction,
+)
 from pipeline.events.verbs import VerbEntry, is_count, verb_dictionary
 from pipeline.records import Location
 
@@ -90,6 +97,10 @@ _RESUMPTIVE_PRONOUNS = ("ه", "ها")
 _WITH_IT = frozenset({"به", "بها"})
 # Prepositions whose object is no subject of a later verb (على إيران وتهدد واشنطن).
 _CLAUSE_PREPOSITIONS = frozenset({"علي", "ضد", "مع", "عن", "الي", "من", "في", "بين"})
+# Words only a noun follows (في قصف, خلال هجوم, جراء غارة); not من ("who"), حين
+# or منذ, which a verb may follow (حين قصف الجيش).
+_NOUN_GOVERNORS = frozenset({"في", "علي", "الي", "عن", "خلال", "اثناء", "اثر", "جراء", "عقب",
+                             "ضد", "مع", "داخل", "قرب", "امام", "عند"})
 # Verbs whose object takes ب or ل: an actor that is its genitive is no subject.
 _PREPOSITIONAL_VERBS = frozenset(verb_key(w) for w in (
     "أشاد", "رحب", "ندد", "نوه", "تعهد", "اعتذر", "تمسك"))
@@ -156,6 +167,10 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
     after = [m for m in actors if word.end <= m.start and m.end <= right]
     if word.value.kind == "noun":
         return _noun_arguments(word, sent, before)
+    if _governed_after_actor(word, sent):
+        as_noun = _noun_arguments(word, sent, before)
+        if as_noun[0]:
+            return as_noun
     gapped = _gapped_arguments(word, word.tail, sent, frames) if word.tail else None
     if gapped:
         return gapped
@@ -241,6 +256,20 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         victim = target if target is not agent else source
         source, target = agent, (victim if victim is not agent else None)
     return _expand(source, sent), _expand(target, sent)
+
+
+def _governed_after_actor(word: Match[VerbEntry], sent: Sentence) -> bool:
+    """``قتل خمسة أشخاص أغلبهم من المدنيين في قصف قام به المتمردون``: an event
+    word right after a preposition written apart is a verbal noun (a verb never
+    follows one), and the actor right before the preposition is no subject of
+    it: the noun's agent is its genitive or the subject of its support verb
+    (``قام به المتمردون``). Only when that agent is found after it: in
+    ``نجح الجيش في قتل المسلحين`` the noun is the object of a verb whose
+    subject, before the preposition, is the noun's agent too."""
+    tokens = sent.tokens
+    at = word.start - 1
+    return (at > 0 and bool(without_conjunction(tokens[at].norm) & _NOUN_GOVERNORS)
+            and any(m.end == at for m in sent.actors))
 
 
 def _own_subject_after(word: Match[VerbEntry], before: list[ActorMention],

@@ -18,6 +18,7 @@ count, a day, a place...). Every event carries a confidence; those below
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -67,7 +68,7 @@ from pipeline.records import Actor, Event, Location
 from pipeline.schemas import EARLIEST_EVENT, EVENT_HORIZON
 from pipeline.segment import sentence_spans
 
-CODER_VERSION = "akhbar-events-1.4"
+CODER_VERSION = "akhbar-events-1.5"
 # Events below this confidence are not emitted: a wrong event costs researchers
 # more than a missed one. See README.md ("Specificity and confidence").
 MIN_CONFIDENCE = 0.6
@@ -83,6 +84,9 @@ _DEFINITE_FACTOR_DEFAULT = 0.75  # violence: "the attack" also opens many report
 # Intents, appeals and threats are about the future by nature.
 _FUTURE_ROOTS = frozenset({"02", "03", "13"})
 _PREPOSITIONS = ("ب", "ل", "ك")
+_CALL = verb_key("دعا")
+# دّ, دَّ: the doubled د of ادّعى, يدّعي (a shadda, maybe after another vowel mark).
+_CLAIM_SHADDA = re.compile("د[\u064b-\u0650\u0652]?\u0651")
 # Words from a verb to its required object, past a long subject (تبنى تنظيم ... مسؤولية).
 _OBJECT_REACH = 15
 _SENSE_REACH = 5  # verb to the word that gives it another sense, past a subject of 3 words
@@ -93,6 +97,11 @@ _CRITICISM_REACH = 10
 _VIOLENCE_ROOTS = frozenset({"18", "19", "20"})
 # Agreeing, meeting, cooperating: a conjoined subject does it with itself.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
+# ... except the acts of those roots that go one way: visiting, hosting,
+# mediating, praising, defending, recognising, apologising, forgiving. A list
+# that does them (رحبت اليونان والعائلات بالقرار, استقبل الوزراء والقادة) does
+# them to someone else, never to its own members.
+_ONE_WAY_CODES = frozenset({"042", "043", "045", "051", "052", "053", "054", "055", "056"})
 
 
 def code_article(
@@ -132,7 +141,7 @@ def _code_sentence(
     words = [_reading(_as_criticism(w, tokens), tokens)
              for w in verb_dictionary().index.find_all(tokens)
              if not any(w.covers(m.start, m.end) for m in mentions) and _has_object(w, tokens)
-             and not _other_sense(w, tokens)]
+             and not _other_sense(w, tokens) and not _claims(w, tokens)]
     # Reported speech is read even without event words: it names the speaker
     # that a later "وأضاف أن" refers to.
     clause_frames, attribution = frames(tokens, mentions, words, memory)
@@ -177,7 +186,7 @@ def _code_sentence(
         targets = [t for t in targets if t.code not in {s.code for s in sources}]
         if not targets and word.value.code[:2] in _VIOLENCE_ROOTS:
             targets = attacked_place(word, sent, places, sources, sentence, offset)
-        for source, target in _pairs(sources, targets, word.value.code[:2]):
+        for source, target in _pairs(sources, targets, word.value.code):
             event = _event(idx, word, source, target, event_date, location, is_negated, quoted,
                            factor)
             if event.confidence >= MIN_CONFIDENCE_BY_CODE.get(event.event_code, MIN_CONFIDENCE):
@@ -260,6 +269,19 @@ def _other_sense(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     return False
 
 
+def _claims(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
+    """``ادّعى`` ("claimed", form VIII) read as ``دعا`` ("called"): matching
+    drops the shadda and reads the alef of ``ادعت``, ``ادعوا`` as a person
+    prefix. A shadda written on its د (``يدّعون الانتماء``) or a perfect
+    ending after that alef (which no imperfect takes) is the claim."""
+    if verb_key(word.phrase.split()[0]) != _CALL:
+        return False
+    text = tokens[word.start].text
+    stem = tokens[word.start].norm.removeprefix("و").removeprefix("ف")
+    perfect_viii = stem.startswith("ادع") and stem.endswith(("ت", "وا", "تا"))
+    return perfect_viii or bool(_CLAIM_SHADDA.search(text))
+
+
 def _after_operation(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     """The event word right after عملية, عمليات, حملة (عمليات خطف السفن): a
     verbal noun naming a kind of operation, not a verb."""
@@ -301,10 +323,12 @@ def _after_support_verb(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool
 
 
 def _pairs(sources: list[ActorMention], targets: list[ActorMention],
-           root: str) -> list[tuple[ActorMention | None, ActorMention | None]]:
+           code: str) -> list[tuple[ActorMention | None, ActorMention | None]]:
     """One (source, target) per conjoined actor; a group that cooperates with
-    no object does so with itself, pairwise (روسيا والولايات المتحدة اتفقتا)."""
-    if len(sources) > 1 and not targets and root in _RECIPROCAL_ROOTS:
+    no object does so with itself, pairwise (روسيا والولايات المتحدة اتفقتا),
+    unless the act goes one way (``_ONE_WAY_CODES``)."""
+    if (len(sources) > 1 and not targets and code[:2] in _RECIPROCAL_ROOTS
+            and code not in _ONE_WAY_CODES):
         return [(s, t) for s in sources for t in sources if s is not t]
     return [(s, t) for s in (sources or [None]) for t in (targets or [None])]
 
