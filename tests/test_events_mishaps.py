@@ -238,3 +238,21 @@ def test_protesters_massed_before_parliament_still_protest():
 def test_gunfire_over_a_video_game_is_still_gunfire():
     assert violent("أطلق الصبي النار على شقيقته أمس في منزل العائلة في ولاية ميسيسيبي خلال "
                    "شجار على لعبة إلكترونية.")
+
+
+# --- talk of violence and signs of a report -------------------------------------------------
+
+
+def test_we_will_continue_the_offensive_is_no_attack():
+    assert not violent("وقال الرئيس، الأحد، في العاصمة: سنواصل شن الهجوم على الإرهابيين في "
+                       "المنطقة.")
+
+
+def test_the_army_that_continued_the_offensive_attacked():
+    assert violent("وواصل الجيش، الأحد، شن الهجوم على الإرهابيين في المنطقة.")
+
+
+def test_a_country_adjective_on_the_strikes_is_a_sign_of_a_report():
+    # Not a place to locate the event (the adjective is no name), but a sign,
+    # like a place name, that the sentence reports something that happened.
+    assert violent("واستهدفت الغارات الأردنية مخازن أسلحة لتنظيم داعش.")

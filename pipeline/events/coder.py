@@ -46,7 +46,7 @@ from pipeline.events.clauses import (
     relative_clause_verbs,
 )
 from pipeline.events.coreference import Memory, inside, resolve
-from pipeline.events.gazetteer import best_place, find_places
+from pipeline.events.gazetteer import best_place, find_places, named_places
 from pipeline.events.lexicon import (
     Match,
     Token,
@@ -148,9 +148,10 @@ def _code_sentence(
     if not words:
         return []
     actors = [m for m in mentions if m.is_actor]
-    places = [p for p in find_places(tokens) if not inside(p.start, actors)]
+    mentioned = [p for p in find_places(tokens) if not inside(p.start, actors)]
+    places = named_places(mentioned, tokens)
     sent = Sentence(tokens, mentions, actors, conjoined_groups(actors, tokens),
-                     sentence_evidence(tokens, places, actors),
+                     sentence_evidence(tokens, mentioned, actors),
                      background(tokens, published), frozenset(w.start for w in words))
     event_date = _event_date(sentence, published)
     skipped = relative_clause_verbs(tokens, words) | urged_words(words, sent)

@@ -41,9 +41,18 @@ def gazetteer() -> PhraseIndex[tuple[Location, int]]:
 
 
 def find_places(tokens: Sequence[Token]) -> list[Match[tuple[Location, int]]]:
-    """The places named in a sentence; a one-word name only bare (``بصور``,
-    not ``بالصور`` "with the pictures")."""
-    return [m for m in gazetteer().find_all(tokens) if bare_name(tokens[m.start], m.phrase)]
+    """Every place word of a sentence, its name or an adjective or inflection
+    of it (``الأراضي السورية``, ``الغارات الإسرائيلية``): a sign that the
+    sentence reports something that happened somewhere."""
+    return gazetteer().find_all(tokens)
+
+
+def named_places(places: Sequence[Match[tuple[Location, int]]],
+                 tokens: Sequence[Token]) -> list[Match[tuple[Location, int]]]:
+    """The places among ``places`` written as their own name, where an event
+    can be located: a one-word name only bare (``بصور``, not ``بالصور``, "with
+    the pictures", nor the adjective ``السورية``)."""
+    return [m for m in places if bare_name(tokens[m.start], m.phrase)]
 
 
 def best_place(
