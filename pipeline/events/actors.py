@@ -189,7 +189,7 @@ def _short_names(phrases: Sequence[str]) -> list[str]:
     has said ``منظمة``, the word that keeps the short name unambiguous
     (``المحكمة الجنائية``, ``صندوق النقد`` also name national bodies or stay rare)."""
     return [phrase.rsplit(" ", 1)[0] for phrase in phrases
-            if len(phrase.split()) >= 3 and dictionary_key(phrase.split()[0]) == _ORGANISATION
+            if len(phrase.split()) >= 3 and _head_key(phrase) == _ORGANISATION
             and dictionary_key(phrase.split()[-1]) in _INTERNATIONAL]
 
 
@@ -419,7 +419,7 @@ def _construct(left: ActorMention, right: ActorMention, tokens: Sequence[Token])
             and not has_article(tokens[left.end - 1])):
         return False
     if tokens[left.end - 1].norm.endswith(("ون", "ين")) or tokens[right.start].norm.endswith("ون"):
-        return False  # nor is a nominative plural a genitive (وطالب المتظاهرون: a verb)
+        return False
     first = tokens[right.start]  # للمسلحين: a preposition, not a genitive
     return has_article(first, dative=False) or right.end - right.start > 1 or (
         right.end < len(tokens) and has_article(tokens[right.end], dative=False))

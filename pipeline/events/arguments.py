@@ -39,6 +39,7 @@ from pipeline.events.lexicon import (
     Match,
     Token,
     dictionary_key,
+    head_verb,
     lookup_keys,
     verb_key,
     without_conjunction,
@@ -148,10 +149,8 @@ def _counted_conjunct(left: ActorMention, right: ActorMention, tokens: Sequence[
     joined by the conjunction on the second count are one group (both died)."""
     if not (_counted(left, tokens) and right.start == left.end + 1):
         return False
-    joint = tokens[left.end]
-    count = joint.norm.removeprefix("و")
-    return joint.norm.startswith("و") and (
-        count.isdigit() or bool(joint.nominal & verb_dictionary().grammar.counts))
+    joint = tokens[left.end]  # و5, وخمسة: is_count reads the count word, not a digit after و
+    return joint.norm.startswith("و") and (joint.norm[1:].isdigit() or is_count(joint))
 
 
 def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
@@ -184,7 +183,7 @@ def arguments(word: Match[VerbEntry], sent: Sentence, frames: list[Frame],
         later = [j for j in sent.event_starts
                  if j > word.end or (j == word.end and tokens[j].norm.startswith("و"))]
         after = [m for m in after if not any(j < m.start for j in later)]
-    urge = verb_key(word.phrase.split()[0]) in _URGE_VERBS
+    urge = head_verb(word.phrase) in _URGE_VERBS
     if urge and word.end < len(tokens) and tokens[word.end].norm in _RESUMPTIVE:
         before = []  # الإضراب الذي دعت إليه النقابات: the unions called for it
     elif urge:
@@ -285,7 +284,7 @@ def _own_subject_after(word: Match[VerbEntry], before: list[ActorMention],
     if (word.value.passive or following.start != word.end
             or _has_plural_subject(tokens[word.start]) or _prepositional(following, tokens)):
         return False
-    norm, key = tokens[word.start].norm, verb_key(word.phrase.split()[0])
+    norm, key = tokens[word.start].norm, head_verb(word.phrase)
     if not norm.startswith("و") or (key.startswith("و") and not norm.startswith("وو")):
         return False  # وقع, وجه: the verb's own first letter
     return all(m.start > 0 and (tokens[m.start - 1].norm in _CLAUSE_PREPOSITIONS
@@ -427,7 +426,7 @@ def object_pronoun(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     form does not end with (وجه "directed" is not وج + ه)."""
     norm = tokens[word.start].norm
     norm = norm[1:] if norm.startswith(("و", "ف")) else norm
-    key = verb_key(word.phrase.split()[0])
+    key = head_verb(word.phrase)
     return any(norm.endswith(s) and not key.endswith(s) and len(norm) > len(key)
                for s in PRONOUN_SUFFIXES[1:])
 
@@ -444,7 +443,7 @@ def _urged_act(word: Match[VerbEntry], tokens: Sequence[Token],
     first = word.tail[1] if word.tail else word.end
     ends = {first} | {m.end for m in actors if m.start >= first}
     starts = {m.start for m in actors}
-    demand = verb_key(word.phrase.split()[0]) == _DEMAND
+    demand = head_verb(word.phrase) == _DEMAND
     previous = first
     for j in range(first, len(tokens)):
         token = tokens[j]
@@ -481,7 +480,7 @@ def _not_subject(word: Match[VerbEntry], mention: ActorMention,
         return True
     if not between and _prepositional(mention, tokens):
         return True  # أشادت بالسعودية (after a noun, مصدر بالجيش, the actor stands for it)
-    if (verb_key(word.phrase.split()[0]) not in _PREPOSITIONAL_VERBS
+    if (head_verb(word.phrase) not in _PREPOSITIONAL_VERBS
             or not 0 < len(between) <= 2
             or not all(t.is_word and not is_count(t) for t in between)):
         return False
@@ -498,7 +497,7 @@ def urged_words(words: Sequence[Match[VerbEntry]], sent: Sentence) -> frozenset[
     for, not done, so not events of their own."""
     tokens = sent.tokens
     urges = [w for w in words
-             if w.value.kind == "verb" and verb_key(w.phrase.split()[0]) in _URGE_VERBS]
+             if w.value.kind == "verb" and head_verb(w.phrase) in _URGE_VERBS]
     appeals = {w.start for w in urges}
     inside: set[int] = set()
     for word in urges:

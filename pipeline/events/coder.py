@@ -51,6 +51,7 @@ from pipeline.events.lexicon import (
     Match,
     Token,
     has_article,
+    head_verb,
     is_perfect,
     tokenize,
     verb_key,
@@ -213,7 +214,7 @@ def _reading(word: Match[VerbEntry], tokens: Sequence[Token]) -> Match[VerbEntry
         confidence = max(word.value.confidence, DEFAULT_CONFIDENCE)
         return replace(word, value=replace(word.value, confidence=confidence))
     norm = tokens[word.start].norm.removeprefix("و").removeprefix("ف")
-    first_key = verb_key(word.phrase.split()[0])
+    first_key = head_verb(word.phrase)
     prefix = next((p for p in (*_PREPOSITIONS, "ال") if norm.startswith(p)), None)
     # بقتل, القتل: a clitic before the verb; ألقت, لقي: the verb's own letters.
     clitic = word.value.kind == "verb" and prefix and not first_key.startswith(prefix)
@@ -275,7 +276,7 @@ def _claims(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
     drops the shadda and reads the alef of ``ادعت``, ``ادعوا`` as a person
     prefix. A shadda written on its د (``يدّعون الانتماء``) or a perfect
     ending after that alef (which no imperfect takes) is the claim."""
-    if verb_key(word.phrase.split()[0]) != _CALL:
+    if head_verb(word.phrase) != _CALL:
         return False
     text = tokens[word.start].text
     stem = tokens[word.start].norm.removeprefix("و").removeprefix("ف")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Generic, TypeVar
 
 from camel_tools.tokenizers.word import simple_word_tokenize
@@ -292,8 +292,7 @@ def bare_name(token: Token, phrase: str) -> bool:
     forms = {preposition + name for preposition in ("", *_PREPOSITIONS) for name in names}
     if written.startswith(_ARTICLE):
         forms.add("ل" + written[1:])
-    return any(token.norm.removeprefix(conjunction) in forms
-               for conjunction in ("", *_CONJUNCTIONS) if token.norm.startswith(conjunction))
+    return bool(without_conjunction(token.norm) & forms)
 
 
 def is_perfect(norm: str, key: str) -> bool:
@@ -307,6 +306,14 @@ def verb_key(word: str) -> str:
     and lam, which are root letters or a prefix of a verb, never the article
     (ألقى, التقى, التمس)."""
     return normalize_word(word)
+
+
+@cache
+def head_verb(phrase: str) -> str:
+    """The verb key of a matched phrase's first word (قصف of ``قصف جوا``), the
+    word rules about particular verbs compare (urging, claims, prepositional
+    objects). Cached: its argument is one of the dictionary's phrases."""
+    return verb_key(phrase.split()[0])
 
 
 def dictionary_key(word: str) -> str:

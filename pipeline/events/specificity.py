@@ -10,7 +10,7 @@ The word lists live in ``verbs.yaml`` (``grammar``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import islice
 
@@ -20,6 +20,7 @@ from pipeline.events.lexicon import (
     Match,
     Token,
     dictionary_key,
+    head_verb,
     is_perfect,
     lookup_keys,
     nominal_forms,
@@ -129,11 +130,20 @@ def specificity(word: Match[VerbEntry], words: list[Match[VerbEntry]], tokens: S
                      or any((t.nominal | t.verbal) & grammar.chants for t in tokens))
         evidence += crowd
     else:
-        evidence += any(w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words)
+        evidence += _other_incident(word, words)
     evidence += paired
     evidence -= sum(len(tokens) > limit for limit in _LONG_SENTENCES)
     evidence -= _imperfect(word, tokens)
     return _EVIDENCE_WEIGHT[max(0, min(evidence, len(_EVIDENCE_WEIGHT) - 1))]
+
+
+def _other_incident(word: Match[VerbEntry], words: list[Match[VerbEntry]],
+                    unless: Callable[[Match[VerbEntry]], bool] | None = None) -> bool:
+    """Another word of violence or protest in the sentence than ``word``
+    (one that ``unless`` does not set aside): the corroboration of a report,
+    and what keeps a figure of speech, a mishap or a civil aim from being read."""
+    return any(w is not word and w.value.code[:2] in INCIDENT_ROOTS
+               and not (unless and unless(w)) for w in words)
 
 
 def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
@@ -145,15 +155,14 @@ def _figurative(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     limelight as its object (``snatched``: خطف الأضواء, خطف بطاقة التأهل);
     a rocket launched in a sentence with a satellite (``satellites``); the
     gunfire of a ceasefire (:func:`_truce`); a protest word in another sense
-    (:func:`_not_a_protest`); an
-    attack or a target (190) in a sentence about computers (``cyber``:
+    (:func:`_not_a_protest`); an attack or a target (190) in a sentence about
+    computers (``cyber``:
     تعرضت الشبكة لهجوم إلكتروني استهدف خوادمها; gunfire over a video game
     and casualty words still report harm); any of them on a football pitch
     (``pitch``: هجمة في الشوط الثاني)."""
     grammar = verb_dictionary().grammar
     code = word.value.code
-    if code == _STAB and _in_the_back(word, tokens) and not any(
-            w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words):
+    if code == _STAB and _in_the_back(word, tokens) and not _other_incident(word, words):
         return True
     if code.startswith(_KIDNAP) and any(t.nominal & grammar.snatched
                                         for t in _words_after(word, tokens, _SNATCH_REACH)):
@@ -252,8 +261,7 @@ def _mishap(word: Match[VerbEntry], words: list[Match[VerbEntry]],
 
     if not harm(word):
         return False
-    if any(w is not word and w.value.code[:2] in INCIDENT_ROOTS and not harm(w)
-           and not _flames(w, tokens) for w in words):
+    if _other_incident(word, words, unless=lambda w: harm(w) or _flames(w, tokens)):
         return False
     if any(t.nominal & (grammar.protesters | grammar.attack_signs) for t in tokens):
         return False  # أصيب ثلاثون متظاهرا بحالات اختناق: crowd control, not a mishap
@@ -300,8 +308,7 @@ def _civil_aim(word: Match[VerbEntry], words: list[Match[VerbEntry]],
     sentence."""
     grammar = verb_dictionary().grammar
     head = tokens[word.start]
-    if not (head.nominal | head.verbal) & grammar.aims or any(
-            w is not word and w.value.code[:2] in INCIDENT_ROOTS for w in words):
+    if not (head.nominal | head.verbal) & grammar.aims or _other_incident(word, words):
         return False
     subject = [*tokens[: word.start], *tokens[word.end : word.end + _VSO_SUBJECT]]
     return any(t.nominal & grammar.civil_aims for t in subject)
@@ -466,7 +473,7 @@ def _imperfect(word: Match[VerbEntry], tokens: Sequence[Token]) -> bool:
             word.start and tokens[word.start - 1].norm.removeprefix("و") in {"لم", "فلم"}):
         return False
     norm = tokens[word.start].norm
-    return not is_perfect(norm, verb_key(word.phrase.split()[0])) and any(
+    return not is_perfect(norm, head_verb(word.phrase)) and any(
         stem.startswith(("ي", "ت", "ن")) for stem in without_conjunction(norm)
     ) and not _perceived(word, tokens)
 
