@@ -39,3 +39,13 @@ def readers(published: date) -> tuple[Reader, Reader, Reader]:
 def pairs(events: list[Event]) -> set[tuple[str | None, str | None]]:
     """(source code, target code) of each event: who did it to whom."""
     return {(e.source.code, e.target.code) for e in events}
+
+
+def sources(events: list[Event]) -> set[str | None]:
+    """The source codes of the events: who did it."""
+    return {e.source.code for e in events}
+
+
+def targets(events: list[Event]) -> set[str | None]:
+    """The target codes of the events: to whom."""
+    return {e.target.code for e in events}

@@ -17,18 +17,10 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.records import Event
-from tests.event_readers import pairs, readers
+from tests.event_readers import pairs, readers, sources, targets
 
 PUBLISHED = date(2017, 6, 20)
 coded, violent, protests = readers(PUBLISHED)
-
-
-def sources(events: list[Event]) -> set[str | None]:
-    return {e.source.code for e in events}
-
-
-def targets(events: list[Event]) -> set[str | None]:
-    return {e.target.code for e in events}
 
 
 def actors(events: list[Event]) -> set[str | None]:

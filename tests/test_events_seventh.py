@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.records import Event
-from tests.event_readers import readers
+from tests.event_readers import readers, targets
 
 PUBLISHED = date(2008, 3, 14)
 coded, violent, protests = readers(PUBLISHED)
-
-
-def targets(events: list[Event]) -> set[str | None]:
-    return {e.target.code for e in events}
 
 
 # --- an actor after على or ضد is the object, never the subject ----------------------

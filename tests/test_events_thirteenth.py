@@ -13,15 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.records import Event
-from tests.event_readers import pairs, readers
+from tests.event_readers import pairs, readers, sources
 
 PUBLISHED = date(2009, 5, 20)
 coded, violent, protests = readers(PUBLISHED)
-
-
-def sources(events: list[Event]) -> set[str | None]:
-    return {e.source.code for e in events}
 
 
 # --- accusations ----------------------------------------------------------------------
